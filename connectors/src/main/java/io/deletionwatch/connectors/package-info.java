@@ -1,0 +1,2 @@
+/** Event Hubs (Kafka endpoint) source, Elasticsearch sink and the embedded local stack. */
+package io.deletionwatch.connectors;
