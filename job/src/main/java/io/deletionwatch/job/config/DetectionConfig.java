@@ -1,0 +1,31 @@
+package io.deletionwatch.job.config;
+
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * How the detection part of the pipeline behaves, whatever the input and outputs.
+ *
+ * @param outOfOrderness how late an event may arrive behind the newest one of its partition and
+ *     still count in event-time windows
+ * @param idleness after how long without events a partition stops holding back the watermark
+ * @param dedupTtl how long an operation is remembered to drop its duplicate rows
+ * @param maxRecordBytes larger Kafka records are dead letters ({@code too_large})
+ */
+public record DetectionConfig(
+        Duration outOfOrderness, Duration idleness, Duration dedupTtl, int maxRecordBytes)
+        implements Serializable {
+
+    public static final Duration DEFAULT_OUT_OF_ORDERNESS = Duration.ofMinutes(5);
+    public static final Duration DEFAULT_IDLENESS = Duration.ofMinutes(1);
+    public static final Duration DEFAULT_DEDUP_TTL = Duration.ofHours(6);
+    public static final int DEFAULT_MAX_RECORD_BYTES = 1_100_000;
+
+    public static DetectionConfig defaults() {
+        return new DetectionConfig(
+                DEFAULT_OUT_OF_ORDERNESS,
+                DEFAULT_IDLENESS,
+                DEFAULT_DEDUP_TTL,
+                DEFAULT_MAX_RECORD_BYTES);
+    }
+}

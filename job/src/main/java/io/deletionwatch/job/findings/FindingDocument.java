@@ -1,0 +1,222 @@
+package io.deletionwatch.job.findings;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.deletionwatch.connectors.elasticsearch.IndexedDocument;
+import io.deletionwatch.job.events.Caller;
+import io.deletionwatch.job.events.ResourceId;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The ECS document of a finding: what is indexed into Elasticsearch and what {@code detect}
+ * prints, field for field the same. The index template
+ * ({@code findings-template.json}) maps every field written here.
+ */
+public final class FindingDocument {
+    public static final String DEFAULT_DATA_STREAM = "logs-deletion_watch.findings-default";
+    public static final String RULESET = "deletion-watch";
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private FindingDocument() {}
+
+    public static IndexedDocument toIndexedDocument(Finding finding) {
+        return new IndexedDocument(finding.id(), toBytes(finding));
+    }
+
+    public static byte[] toBytes(Finding finding) {
+        try {
+            return MAPPER.writeValueAsBytes(toJson(finding));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize finding " + finding.id(), e);
+        }
+    }
+
+    public static ObjectNode toJson(Finding f) {
+        ObjectNode doc = MAPPER.createObjectNode();
+        doc.put("@timestamp", f.time().toString());
+        doc.put("message", f.message());
+        ArrayNode tags = doc.putArray("tags").add(RULESET);
+        if (f.allowlisted()) {
+            tags.add("allowlisted");
+        }
+        if (!f.enrichment().labels().isEmpty()) {
+            ObjectNode labels = doc.putObject("labels");
+            f.enrichment().labels().forEach(labels::put);
+        }
+
+        ObjectNode event = doc.putObject("event");
+        event.put("kind", "alert");
+        event.put("id", f.id());
+        event.put("created", f.created().toString());
+        event.put("action", f.action());
+        event.put("outcome", f.outcome());
+        strings(event.putArray("category"), f.rule().eventCategory());
+        strings(event.putArray("type"), f.rule().eventType());
+        event.put("severity", f.severity().score());
+        event.put("risk_score", (float) f.severity().score());
+        event.put("dataset", "deletion_watch.findings");
+        event.put("module", "deletion_watch");
+        event.put("provider", "azure.activitylogs");
+
+        ObjectNode rule = doc.putObject("rule");
+        rule.put("id", f.rule().id());
+        rule.put("name", f.rule().name());
+        rule.put("description", f.rule().description());
+        rule.put("ruleset", RULESET);
+        rule.put("category", f.rule().category());
+
+        Caller caller = f.caller();
+        ObjectNode user = doc.putObject("user");
+        putIfPresent(user, "id", caller.id());
+        putIfPresent(user, "name", caller.name());
+        putIfPresent(user, "email", caller.email());
+        if (f.sourceIp() != null) {
+            doc.putObject("source").put("ip", f.sourceIp());
+        }
+
+        ObjectNode cloud = doc.putObject("cloud");
+        cloud.put("provider", "azure");
+        ObjectNode account = cloud.putObject("account");
+        putIfPresent(account, "id", f.subscriptionId());
+        putIfPresent(account, "name", f.enrichment().accountName());
+        putIfPresent(cloud, "region", f.location());
+
+        ObjectNode azure = doc.putObject("azure");
+        putIfPresent(azure, "subscription_id", f.subscriptionId());
+        putIfPresent(azure, "correlation_id", f.correlationId());
+        putIfPresent(azure, "tenant_id", f.tenantId());
+        ResourceId resource = f.resource();
+        if (resource != null) {
+            ObjectNode r = azure.putObject("resource");
+            r.put("id", resource.id());
+            putIfPresent(r, "group", resource.resourceGroup());
+            putIfPresent(r, "provider", resource.provider());
+            putIfPresent(r, "type", resource.type());
+            putIfPresent(r, "name", resource.name());
+        }
+
+        threat(doc.putObject("threat"), f.rule());
+
+        ObjectNode related = doc.putObject("related");
+        Set<String> users = new LinkedHashSet<>();
+        addIfPresent(users, caller.name());
+        addIfPresent(users, caller.id());
+        strings(related.putArray("user"), users);
+        if (f.sourceIp() != null) {
+            related.putArray("ip").add(f.sourceIp());
+        }
+
+        ObjectNode dw = doc.putObject("deletion_watch");
+        dw.put("severity", f.severity().label());
+        dw.put("principal_type", caller.principalType());
+        strings(dw.putArray("insider_threat_matrix"), f.rule().insiderThreatMatrix());
+        dw.put("allowlisted", f.allowlisted());
+        f.enrichment().labels().forEach((k, v) -> {
+            if (k.equals("environment") || k.equals("owner") || k.equals("criticality")) {
+                dw.put(k, v);
+            }
+        });
+        details(dw, f.details());
+        ArrayNode evidence = dw.putArray("evidence");
+        for (Evidence e : f.evidence()) {
+            ObjectNode item = evidence.addObject();
+            item.put("time", e.time().toString());
+            putIfPresent(item, "operation", e.operation());
+            putIfPresent(item, "resource_id", e.resourceId());
+            putIfPresent(item, "phase", e.phase());
+            putIfPresent(item, "correlation_id", e.correlationId());
+            putIfPresent(item, "status_code", e.statusCode());
+            putIfPresent(item, "caller", e.caller());
+        }
+        return doc;
+    }
+
+    private static void threat(ObjectNode threat, RuleDefinition rule) {
+        threat.put("framework", "MITRE ATT&CK");
+        ArrayNode tactics = threat.putArray("tactic");
+        ArrayNode techniques = threat.putArray("technique");
+        Set<String> seenTactics = new LinkedHashSet<>();
+        for (Technique t : rule.techniques()) {
+            if (seenTactics.add(t.tacticId())) {
+                tactics.addObject()
+                        .put("id", t.tacticId())
+                        .put("name", t.tacticName())
+                        .put("reference", Technique.reference(t.tacticId()));
+            }
+            ObjectNode technique =
+                    techniques
+                            .addObject()
+                            .put("id", t.techniqueId())
+                            .put("name", t.techniqueName())
+                            .put("reference", Technique.reference(t.techniqueId()));
+            if (t.subtechniqueId() != null) {
+                technique
+                        .putArray("subtechnique")
+                        .addObject()
+                        .put("id", t.subtechniqueId())
+                        .put("name", t.subtechniqueName())
+                        .put("reference", Technique.reference(t.subtechniqueId()));
+            }
+        }
+    }
+
+    private static void details(ObjectNode dw, FindingDetails d) {
+        if (d.count() != null) {
+            dw.put("count", d.count());
+        }
+        putIfPresent(dw, "first_seen", d.firstSeen());
+        putIfPresent(dw, "last_seen", d.lastSeen());
+        if (d.resourceGroups() != null) {
+            strings(dw.putArray("resource_groups"), d.resourceGroups());
+        }
+        if (d.resourceTypes() != null) {
+            ObjectNode types = dw.putObject("resource_types");
+            for (Map.Entry<String, Long> e : d.resourceTypes().entrySet()) {
+                types.put(e.getKey(), e.getValue());
+            }
+        }
+        if (d.unprotectedResources() != null) {
+            strings(dw.putArray("unprotected_resources"), d.unprotectedResources());
+        }
+        NsgRuleChange rule = d.nsgRule();
+        if (rule != null) {
+            ObjectNode r = dw.putObject("nsg_rule");
+            putIfPresent(r, "name", rule.name());
+            putIfPresent(r, "access", rule.access());
+            putIfPresent(r, "direction", rule.direction());
+            putIfPresent(r, "protocol", rule.protocol());
+            putIfPresent(r, "source", rule.source());
+            putIfPresent(r, "destination_ports", rule.destinationPorts());
+            r.put("opens_inbound_from_any", rule.opensInboundFromAny());
+        }
+    }
+
+    private static void strings(ArrayNode array, Collection<String> values) {
+        values.forEach(array::add);
+    }
+
+    private static void putIfPresent(ObjectNode node, String field, String value) {
+        if (value != null) {
+            node.put(field, value);
+        }
+    }
+
+    private static void putIfPresent(ObjectNode node, String field, Instant value) {
+        if (value != null) {
+            node.put(field, value.toString());
+        }
+    }
+
+    private static void addIfPresent(Set<String> set, String value) {
+        if (value != null) {
+            set.add(value);
+        }
+    }
+}

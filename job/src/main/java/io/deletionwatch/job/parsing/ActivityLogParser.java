@@ -1,0 +1,461 @@
+package io.deletionwatch.job.parsing;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.deletionwatch.connectors.deadletter.DeadLetter;
+import io.deletionwatch.connectors.source.KafkaRecord;
+import io.deletionwatch.job.events.ActivityEvent;
+import io.deletionwatch.job.events.Caller;
+import io.deletionwatch.job.events.Outcome;
+import io.deletionwatch.job.events.ResourceId;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns one Kafka record into Activity Log events, dead letters and skips, surviving every quirk
+ * in activity-log.md. It never throws: whatever cannot be used becomes a dead letter with a reason.
+ */
+public final class ActivityLogParser implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** Dead-letter reasons: stable codes for metrics and dashboards. */
+    public static final String EMPTY_PAYLOAD = "empty_payload";
+
+    public static final String TOO_LARGE = "too_large";
+    public static final String INVALID_ENCODING = "invalid_encoding";
+    public static final String INVALID_JSON = "invalid_json";
+    public static final String NOT_A_RECORD = "not_a_record";
+    public static final String INVALID_ENVELOPE = "invalid_envelope";
+    public static final String MISSING_TIME = "missing_time";
+    public static final String INVALID_TIME = "invalid_time";
+    public static final String MISSING_OPERATION = "missing_operation";
+    public static final String MISSING_RESOURCE_ID = "missing_resource_id";
+
+    /** Event Hubs' largest event (Standard tier), with room for a little framing. */
+    public static final int DEFAULT_MAX_RECORD_BYTES = 1_100_000;
+
+    /** Activity Log categories, as documented (Write/Delete/Action) and as exported. */
+    private static final Set<String> ACTIVITY_CATEGORIES =
+            Set.of(
+                    "administrative",
+                    "security",
+                    "servicehealth",
+                    "resourcehealth",
+                    "alert",
+                    "recommendation",
+                    "policy",
+                    "autoscale",
+                    "write",
+                    "delete",
+                    "action");
+
+    private static final String CLAIM_OBJECT_ID =
+            "http://schemas.microsoft.com/identity/claims/objectidentifier";
+    private static final String CLAIM_UPN = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn";
+    private static final String CLAIM_NAME = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name";
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder().build();
+
+    static {
+        // Hostile input: bound what one record may make the parser allocate.
+        MAPPER.getFactory()
+                .setStreamReadConstraints(
+                        StreamReadConstraints.builder()
+                                .maxNestingDepth(200)
+                                .maxStringLength(DEFAULT_MAX_RECORD_BYTES)
+                                .maxNumberLength(100)
+                                .build());
+    }
+
+    private final int maxRecordBytes;
+
+    public ActivityLogParser() {
+        this(DEFAULT_MAX_RECORD_BYTES);
+    }
+
+    public ActivityLogParser(int maxRecordBytes) {
+        this.maxRecordBytes = maxRecordBytes;
+    }
+
+    public void parse(KafkaRecord record, ParseOutput out) {
+        byte[] payload = record.value();
+        if (isBlank(payload)) {
+            out.deadLetter(deadLetter(record, EMPTY_PAYLOAD, "the record has no content", payload));
+            return;
+        }
+        if (payload.length > maxRecordBytes) {
+            out.deadLetter(
+                    deadLetter(
+                            record,
+                            TOO_LARGE,
+                            "the record has "
+                                    + payload.length
+                                    + " bytes; the limit is "
+                                    + maxRecordBytes,
+                            payload));
+            return;
+        }
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(payload);
+        } catch (IOException e) {
+            boolean utf8 = isUtf8(payload);
+            out.deadLetter(
+                    deadLetter(
+                            record,
+                            utf8 ? INVALID_JSON : INVALID_ENCODING,
+                            utf8 ? "not JSON: " + shortMessage(e) : "not UTF-8 text",
+                            payload));
+            return;
+        } catch (RuntimeException e) {
+            out.deadLetter(deadLetter(record, INVALID_JSON, "not JSON: " + e, payload));
+            return;
+        }
+        if (root == null || root.isMissingNode()) {
+            out.deadLetter(deadLetter(record, EMPTY_PAYLOAD, "the record has no JSON value", payload));
+            return;
+        }
+        if (root.isArray()) {
+            records(record, root, out);
+        } else if (root.isObject()) {
+            JsonNode records = field(root, "records");
+            if (records == null) {
+                record(record, root, out, payload);
+            } else if (records.isArray()) {
+                records(record, records, out);
+            } else {
+                out.deadLetter(
+                        deadLetter(
+                                record,
+                                INVALID_ENVELOPE,
+                                "\"records\" is " + describe(records) + ", not an array",
+                                payload));
+            }
+        } else {
+            out.deadLetter(
+                    deadLetter(
+                            record,
+                            NOT_A_RECORD,
+                            "the JSON value is " + describe(root) + ", not an object or array",
+                            payload));
+        }
+    }
+
+    private void records(KafkaRecord source, JsonNode array, ParseOutput out) {
+        for (JsonNode element : array) {
+            if (element.isObject()) {
+                record(source, element, out, null);
+            } else {
+                out.deadLetter(
+                        deadLetter(
+                                source,
+                                NOT_A_RECORD,
+                                "a records element is " + describe(element) + ", not an object",
+                                bytes(element)));
+            }
+        }
+    }
+
+    /**
+     * @param wholePayload the Kafka payload when the record is all of it, else null (then the
+     *     record's own JSON is what gets dead-lettered)
+     */
+    private void record(KafkaRecord source, JsonNode node, ParseOutput out, byte[] wholePayload) {
+        try {
+            ActivityEvent event = toEvent(node);
+            if (event == null) {
+                out.skipped(text(field(node, "category")));
+            } else {
+                out.event(event);
+            }
+        } catch (UnusableRecordException e) {
+            out.deadLetter(
+                    deadLetter(
+                            source,
+                            e.reason,
+                            e.getMessage(),
+                            wholePayload != null ? wholePayload : bytes(node)));
+        }
+    }
+
+    /** The event, or null when the record belongs to another log category. */
+    private static ActivityEvent toEvent(JsonNode node) {
+        String category = text(field(node, "category"));
+        if (category != null && !ACTIVITY_CATEGORIES.contains(category.toLowerCase(Locale.ROOT))) {
+            return null;
+        }
+        String timeText = text(field(node, "time"));
+        if (timeText == null) {
+            throw new UnusableRecordException(MISSING_TIME, "the record has no \"time\"");
+        }
+        Instant time = parseTime(timeText);
+        String operationName = text(field(node, "operationName"));
+        if (operationName == null) {
+            throw new UnusableRecordException(
+                    MISSING_OPERATION, "the record has no \"operationName\"");
+        }
+        String resourceIdText = text(field(node, "resourceId"));
+        if (resourceIdText == null) {
+            throw new UnusableRecordException(
+                    MISSING_RESOURCE_ID, "the record has no \"resourceId\"");
+        }
+        JsonNode identity = objectOrEmbeddedJson(field(node, "identity"));
+        JsonNode properties = objectOrEmbeddedJson(field(node, "properties"));
+        String operation = operationName.toLowerCase(Locale.ROOT);
+        String phase = text(field(node, "resultType"));
+        String statusCode = properties == null ? null : text(field(properties, "statusCode"));
+        return new ActivityEvent(
+                time,
+                operation,
+                operationName,
+                phase,
+                statusCode,
+                outcome(operation, phase, statusCode),
+                ResourceId.parse(resourceIdText),
+                caller(identity),
+                text(field(node, "callerIpAddress")),
+                text(field(node, "correlationId")),
+                category,
+                text(field(node, "tenantId")),
+                text(field(node, "location")),
+                properties == null ? null : jsonText(field(properties, "requestbody")),
+                properties == null ? null : jsonText(field(properties, "responseBody")),
+                properties == null ? null : jsonText(field(properties, "statusMessage")));
+    }
+
+    static Outcome outcome(String operation, String phase, String statusCode) {
+        String p = phase == null ? "" : phase.toLowerCase(Locale.ROOT);
+        switch (p) {
+            case "success", "succeeded":
+                return Outcome.SUCCESS;
+            case "failure", "failed":
+                return Outcome.FAILURE;
+            case "start", "started":
+                return Outcome.IN_PROGRESS;
+            case "accept", "accepted":
+                // Async deletes (an NSG delete is one) often never log a Success row.
+                return operation.endsWith("/delete") ? Outcome.SUCCESS : Outcome.IN_PROGRESS;
+            default:
+                if ("accepted".equalsIgnoreCase(statusCode) && operation.endsWith("/delete")) {
+                    return Outcome.SUCCESS;
+                }
+                return Outcome.OTHER;
+        }
+    }
+
+    static Instant parseTime(String text) {
+        String t = text.strip();
+        try {
+            return OffsetDateTime.parse(t).toInstant();
+        } catch (DateTimeParseException withoutOffset) {
+            try {
+                // Some exports drop the zone; Activity Log times are UTC.
+                return LocalDateTime.parse(t).toInstant(ZoneOffset.UTC);
+            } catch (DateTimeParseException e) {
+                throw new UnusableRecordException(
+                        INVALID_TIME, "\"time\" is not an ISO-8601 timestamp: " + abbreviate(t));
+            }
+        }
+    }
+
+    static Caller caller(JsonNode identity) {
+        if (identity == null) {
+            return Caller.NONE;
+        }
+        JsonNode claims = objectOrEmbeddedJson(field(identity, "claims"));
+        JsonNode authorization = objectOrEmbeddedJson(field(identity, "authorization"));
+        JsonNode evidence =
+                authorization == null ? null : objectOrEmbeddedJson(field(authorization, "evidence"));
+        String objectId = claims == null ? null : text(field(claims, CLAIM_OBJECT_ID));
+        if (objectId == null && evidence != null) {
+            objectId = text(field(evidence, "principalId"));
+        }
+        String upn = claims == null ? null : text(field(claims, CLAIM_UPN));
+        String appId = claims == null ? null : text(field(claims, "appid"));
+        String name = upn;
+        if (name == null && claims != null) {
+            name = text(field(claims, CLAIM_NAME));
+        }
+        if (name == null && claims != null) {
+            name = text(field(claims, "name"));
+        }
+        if (name == null) {
+            name = appId;
+        }
+        String email = upn != null && upn.contains("@") ? upn : null;
+        return new Caller(
+                objectId == null ? null : objectId.toLowerCase(Locale.ROOT),
+                name,
+                email,
+                appId,
+                principalType(claims, evidence));
+    }
+
+    private static String principalType(JsonNode claims, JsonNode evidence) {
+        if (claims != null && text(field(claims, "xms_mirid")) != null) {
+            return Caller.MANAGED_IDENTITY;
+        }
+        String idtyp = claims == null ? null : text(field(claims, "idtyp"));
+        if ("app".equalsIgnoreCase(idtyp)) {
+            return Caller.SERVICE_PRINCIPAL;
+        }
+        if ("user".equalsIgnoreCase(idtyp)) {
+            return Caller.USER;
+        }
+        String type = evidence == null ? null : text(field(evidence, "principalType"));
+        if (type != null) {
+            switch (type.toLowerCase(Locale.ROOT)) {
+                case "user":
+                    return Caller.USER;
+                case "serviceprincipal":
+                    return Caller.SERVICE_PRINCIPAL;
+                case "managedidentity":
+                    return Caller.MANAGED_IDENTITY;
+                default:
+                    break;
+            }
+        }
+        if (claims != null && text(field(claims, CLAIM_UPN)) != null) {
+            return Caller.USER;
+        }
+        return Caller.UNKNOWN;
+    }
+
+    /** A field by name, falling back to a case-insensitive match (exports differ in case). */
+    static JsonNode field(JsonNode object, String name) {
+        if (object == null || !object.isObject()) {
+            return null;
+        }
+        JsonNode exact = object.get(name);
+        if (exact != null) {
+            return exact;
+        }
+        Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> entry = fields.next();
+            if (entry.getKey().equalsIgnoreCase(name)) {
+                return entry.getValue();
+            }
+        }
+        return null;
+    }
+
+    /** {@code identity} and {@code properties} sometimes arrive as JSON strings. */
+    private static JsonNode objectOrEmbeddedJson(JsonNode node) {
+        if (node == null) {
+            return null;
+        }
+        if (node.isObject()) {
+            return node;
+        }
+        if (node.isTextual() && node.textValue().strip().startsWith("{")) {
+            try {
+                JsonNode parsed = MAPPER.readTree(node.textValue());
+                return parsed != null && parsed.isObject() ? parsed : null;
+            } catch (JsonProcessingException e) {
+                return null; // unusable, like an absent one; the record itself is still good
+            }
+        }
+        return null;
+    }
+
+    /** Text of a scalar, null for absent, null, empty or non-scalar values. */
+    static String text(JsonNode node) {
+        if (node == null || node.isNull() || node.isContainerNode()) {
+            return null;
+        }
+        String value = node.asText().strip();
+        return value.isEmpty() ? null : value;
+    }
+
+    /** A body field as JSON text whether it came as an object or a string; null when empty. */
+    private static String jsonText(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (node.isContainerNode()) {
+            return node.size() == 0 ? null : node.toString();
+        }
+        return text(node);
+    }
+
+    private static byte[] bytes(JsonNode node) {
+        return node.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String describe(JsonNode node) {
+        return node.getNodeType().name().toLowerCase(Locale.ROOT).replace("missing", "absent");
+    }
+
+    private static DeadLetter deadLetter(
+            KafkaRecord source, String reason, String detail, byte[] payload) {
+        return new DeadLetter(
+                Instant.now(),
+                reason,
+                detail,
+                "parse",
+                source.topic(),
+                source.partition(),
+                source.offset(),
+                payload);
+    }
+
+    private static boolean isBlank(byte[] payload) {
+        for (byte b : payload) {
+            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isUtf8(byte[] bytes) {
+        try {
+            StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
+    }
+
+    private static String shortMessage(Exception e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int newline = message.indexOf('\n');
+        return abbreviate(newline < 0 ? message : message.substring(0, newline));
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 200 ? text : text.substring(0, 200) + "...";
+    }
+
+    /** A record that is JSON but lacks what every rule needs. */
+    private static final class UnusableRecordException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final String reason;
+
+        UnusableRecordException(String reason, String message) {
+            super(message, null, false, false);
+            this.reason = reason;
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.deletionwatch.job.pipeline;
+
+import io.deletionwatch.connectors.deadletter.DeadLetter;
+import io.deletionwatch.job.config.DetectionConfig;
+import io.deletionwatch.job.events.ActivityEvent;
+import io.deletionwatch.job.findings.Finding;
+import io.deletionwatch.job.parsing.ParsedRecord;
+import io.deletionwatch.job.rules.DetectionRule;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The whole job, once: parsed input in, findings and dead letters out. {@code main}, the {@code
+ * detect} command and the tests hand it their own input and sinks.
+ *
+ * <pre>
+ * parsed records ─┬─ events ─ relevant to a rule? ─ keyBy(operation) ─ de-duplicate ─┬─ rule 1 ─┐
+ *                 │                                                                   ├─ rule n ─┴─ findings
+ *                 └─ dead letters ──────────────────────────────────────────────────────────────── dead letters
+ * </pre>
+ */
+public final class DeletionWatchPipeline {
+    static final OutputTag<DeadLetter> DEAD_LETTERS =
+            new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
+
+    private DeletionWatchPipeline() {}
+
+    /** The pipeline's two outputs. */
+    public record Outputs(DataStream<Finding> findings, DataStream<DeadLetter> deadLetters) {}
+
+    /** Builds the pipeline and attaches the sinks. */
+    public static void define(
+            DataStream<ParsedRecord> input,
+            List<DetectionRule> rules,
+            DetectionConfig config,
+            Sink<Finding> findingSink,
+            Sink<DeadLetter> deadLetterSink) {
+        Outputs outputs = build(input, rules, config);
+        outputs.findings()
+                .sinkTo(findingSink)
+                .uid("findings-sink")
+                .name("Findings sink");
+        outputs.deadLetters()
+                .sinkTo(deadLetterSink)
+                .uid("dead-letter-sink")
+                .name("Dead-letter sink");
+    }
+
+    public static Outputs build(
+            DataStream<ParsedRecord> input, List<DetectionRule> rules, DetectionConfig config) {
+        SingleOutputStreamOperator<ActivityEvent> events =
+                input.process(new SplitDeadLetters()).uid("split-dead-letters").name("Split dead letters");
+
+        List<DetectionRule> active = List.copyOf(rules);
+        DataStream<ActivityEvent> unique =
+                events.filter(event -> active.stream().anyMatch(rule -> rule.accepts(event)))
+                        .name("Events a rule can use")
+                        .keyBy(OperationDeduplicator::key)
+                        .process(new OperationDeduplicator(config.dedupTtl()))
+                        .uid("deduplicate-operations")
+                        .name("Drop phase and transport duplicates");
+
+        DataStream<Finding> findings = null;
+        for (DetectionRule rule : active) {
+            DataStream<Finding> ruleFindings = rule.detect(unique);
+            findings = findings == null ? ruleFindings : findings.union(ruleFindings);
+        }
+        if (findings == null) {
+            throw new IllegalArgumentException("no detection rule is enabled");
+        }
+        return new Outputs(findings, events.getSideOutput(DEAD_LETTERS));
+    }
+
+    /** Events go on, dead letters to the side. */
+    static final class SplitDeadLetters extends ProcessFunction<ParsedRecord, ActivityEvent> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void processElement(ParsedRecord record, Context ctx, Collector<ActivityEvent> out) {
+            if (record.event() != null) {
+                out.collect(record.event());
+            } else {
+                ctx.output(DEAD_LETTERS, record.deadLetter());
+            }
+        }
+    }
+}
