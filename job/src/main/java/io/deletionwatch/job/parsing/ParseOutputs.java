@@ -14,6 +14,15 @@ final class ParseOutputs {
             KafkaRecord record,
             ParseCounters counters,
             Collector<ParsedRecord> out) {
+        parse(parser, record, counters, out::collect, count -> {});
+    }
+
+    static void parse(
+            ActivityLogParser parser,
+            KafkaRecord record,
+            ParseCounters counters,
+            java.util.function.Consumer<ParsedRecord> out,
+            java.util.function.LongConsumer skippedCount) {
         counters.recordIn();
         parser.parse(
                 record,
@@ -21,18 +30,19 @@ final class ParseOutputs {
                     @Override
                     public void event(ActivityEvent event) {
                         counters.eventOut();
-                        out.collect(ParsedRecord.of(event));
+                        out.accept(ParsedRecord.of(event));
                     }
 
                     @Override
                     public void deadLetter(DeadLetter deadLetter) {
                         counters.deadLetter(deadLetter.reason());
-                        out.collect(ParsedRecord.of(deadLetter));
+                        out.accept(ParsedRecord.of(deadLetter));
                     }
 
                     @Override
                     public void skipped(String category) {
                         counters.skipped();
+                        skippedCount.accept(1L);
                     }
                 });
     }
