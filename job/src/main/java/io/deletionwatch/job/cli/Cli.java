@@ -27,6 +27,8 @@ public final class Cli implements Runnable {
     /** Runs a command line and returns the exit code: 0 done, 1 failed, 2 bad usage. */
     public static int execute(String... args) {
         CommandLine commandLine = new CommandLine(new Cli());
+        // "--input a --typo" must fail on the typo, not read it as a file name.
+        commandLine.setUnmatchedOptionsAllowedAsOptionParameters(false);
         commandLine.setExecutionExceptionHandler(
                 (e, cmd, parsed) -> {
                     PrintWriter err = cmd.getErr();

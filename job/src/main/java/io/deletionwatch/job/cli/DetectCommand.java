@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
 
 @Command(
         name = "detect",
+        mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
             "Replays Activity Log files through the detection pipeline on a local Flink MiniCluster"

@@ -107,13 +107,13 @@ public final class ActivityRecords {
     }
 
     /** Wraps records in the Event Hubs envelope. */
-    public static KafkaRecord envelope(long offset, ActivityRecords... records) {
+    public static Envelope envelope(long offset, ActivityRecords... records) {
         ObjectNode envelope = MAPPER.createObjectNode();
         ArrayNode array = envelope.putArray("records");
         for (ActivityRecords r : records) {
             array.add(r.record);
         }
-        return kafka(offset, envelope.toString());
+        return new Envelope(kafka(offset, envelope.toString()));
     }
 
     public static KafkaRecord kafka(long offset, String payload) {
@@ -121,10 +121,27 @@ public final class ActivityRecords {
                 "insights-activity-logs", 0, offset, 0, payload.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Helpers for tests that write records to files. */
+    public static final class Envelope {
+        private final KafkaRecord record;
+
+        Envelope(KafkaRecord record) {
+            this.record = record;
+        }
+
+        public String valueText() {
+            return new String(record.value(), StandardCharsets.UTF_8);
+        }
+
+        public KafkaRecord record() {
+            return record;
+        }
+    }
+
     public static List<KafkaRecord> each(ActivityRecords... records) {
         java.util.ArrayList<KafkaRecord> out = new java.util.ArrayList<>();
         for (int i = 0; i < records.length; i++) {
-            out.add(envelope(i, records[i]));
+            out.add(envelope(i, records[i]).record());
         }
         return out;
     }
