@@ -64,10 +64,11 @@ public final class EventHubsSource {
      */
     public static KafkaSourceBuilder<KafkaRecord> builder(
             KafkaSourceOptions options, EventHubsConnectionString connectionString) {
+        Properties properties = consumerProperties(options, connectionString);
         String topic = topic(options, connectionString);
         KafkaSourceBuilder<KafkaRecord> builder =
                 KafkaSource.<KafkaRecord>builder()
-                        .setProperties(consumerProperties(options, connectionString))
+                        .setProperties(properties)
                         .setStartingOffsets(startingOffsets(options.startingOffsets()))
                         .setDeserializer(new KafkaRecordDeserializer());
         if (topic != null) {

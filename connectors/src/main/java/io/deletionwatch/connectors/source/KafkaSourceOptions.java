@@ -111,6 +111,11 @@ public record KafkaSourceOptions(
             throw new IllegalArgumentException(
                     "bootstrap servers are required with security 'none'");
         }
+        if (security == Security.NONE && truststore != null) {
+            throw new IllegalArgumentException(
+                    "a truststore is only used with security 'eventhubs' (TLS); 'none' is"
+                            + " plaintext");
+        }
         properties =
                 properties == null
                         ? Map.of()

@@ -131,6 +131,15 @@ class EventHubsSourceTest {
     }
 
     @Test
+    void aMissingConnectionStringIsReportedBeforeAMissingTopic() {
+        KafkaSourceOptions options = KafkaSourceOptions.builder().groupId("dw").build();
+
+        assertThatThrownBy(() -> EventHubsSource.create(options, null))
+                .hasMessageStartingWith(
+                        "security 'eventhubs' needs the Event Hubs connection string");
+    }
+
+    @Test
     void aConnectionStringWithSecurityNoneIsAMistake() {
         KafkaSourceOptions options =
                 KafkaSourceOptions.builder()

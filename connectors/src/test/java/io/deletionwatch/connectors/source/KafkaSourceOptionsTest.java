@@ -92,6 +92,23 @@ class KafkaSourceOptionsTest {
     }
 
     @Test
+    void rejectsATruststoreWithoutTls() {
+        assertThatThrownBy(
+                        () ->
+                                KafkaSourceOptions.builder()
+                                        .security(Security.NONE)
+                                        .bootstrapServers("127.0.0.1:9092")
+                                        .topic("t")
+                                        .groupId("dw")
+                                        .truststore(Path.of("ca.p12"), "pw")
+                                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "a truststore is only used with security 'eventhubs' (TLS); 'none' is"
+                                + " plaintext");
+    }
+
+    @Test
     void rejectsBootstrapServersThatAreNotHostAndPort() {
         assertThatThrownBy(
                         () ->
