@@ -1,0 +1,177 @@
+package io.deletionwatch.connectors.source;
+
+import io.deletionwatch.connectors.source.KafkaSourceOptions.Security;
+
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Pattern;
+
+/**
+ * Builds the Flink {@link KafkaSource} that reads the Activity Log from the Event Hubs Kafka
+ * endpoint (or from a plain Kafka broker locally) as {@link KafkaRecord}s.
+ *
+ * <p>Offsets are committed to the consumer group when a checkpoint completes: they show progress to
+ * Azure tooling and let a job started without state resume where the last one stopped. The job's
+ * own position lives in its checkpoints. Partition discovery runs every five minutes, so new
+ * partitions, and with a pattern new event hubs, are picked up.
+ */
+public final class EventHubsSource {
+    /**
+     * Microsoft's recommended consumer settings for the Event Hubs Kafka endpoint. The service
+     * closes connections idle for 240 s, so the client closes them first.
+     */
+    static final Map<String, String> EVENT_HUBS_RECOMMENDED =
+            Map.of(
+                    "metadata.max.age.ms", "180000",
+                    "connections.max.idle.ms", "180000",
+                    "session.timeout.ms", "30000",
+                    "heartbeat.interval.ms", "3000",
+                    "max.poll.interval.ms", "300000");
+
+    /** Flink's {@code KafkaSourceOptions} keys (that class's name is taken here by ours). */
+    static final String PARTITION_DISCOVERY_INTERVAL_MS =
+            org.apache.flink.connector.kafka.source.KafkaSourceOptions
+                    .PARTITION_DISCOVERY_INTERVAL_MS
+                    .key();
+
+    static final String COMMIT_OFFSETS_ON_CHECKPOINT =
+            org.apache.flink.connector.kafka.source.KafkaSourceOptions.COMMIT_OFFSETS_ON_CHECKPOINT
+                    .key();
+
+    static final String PARTITION_DISCOVERY_INTERVAL = "300000";
+
+    private EventHubsSource() {}
+
+    /**
+     * The source for these options.
+     *
+     * @param connectionString required with security {@code eventhubs}, null with {@code none}
+     * @throws IllegalArgumentException when the options and the connection string do not fit
+     */
+    public static KafkaSource<KafkaRecord> create(
+            KafkaSourceOptions options, EventHubsConnectionString connectionString) {
+        return builder(options, connectionString).build();
+    }
+
+    /**
+     * A builder preset for these options, for callers that add to it, e.g. tests and replays that
+     * stop at the latest offsets with {@code setBounded(OffsetsInitializer.latest())}.
+     */
+    public static KafkaSourceBuilder<KafkaRecord> builder(
+            KafkaSourceOptions options, EventHubsConnectionString connectionString) {
+        Properties properties = consumerProperties(options, connectionString);
+        String topic = topic(options, connectionString);
+        KafkaSourceBuilder<KafkaRecord> builder =
+                KafkaSource.<KafkaRecord>builder()
+                        .setProperties(properties)
+                        .setStartingOffsets(startingOffsets(options.startingOffsets()))
+                        .setDeserializer(new KafkaRecordDeserializer());
+        if (topic != null) {
+            builder.setTopics(topic);
+        } else {
+            builder.setTopicPattern(Pattern.compile(options.topicPattern()));
+        }
+        return builder;
+    }
+
+    /** The consumer properties; they hold the secret with {@code eventhubs}: never log them. */
+    static Properties consumerProperties(
+            KafkaSourceOptions options, EventHubsConnectionString connectionString) {
+        checkConnectionString(options, connectionString);
+        Properties props = new Properties();
+        if (options.security() == Security.EVENTHUBS) {
+            props.putAll(EVENT_HUBS_RECOMMENDED);
+        }
+        props.setProperty(PARTITION_DISCOVERY_INTERVAL_MS, PARTITION_DISCOVERY_INTERVAL);
+        props.putAll(options.properties());
+        // The options refuse extra properties with these keys; set last all the same.
+        props.setProperty(COMMIT_OFFSETS_ON_CHECKPOINT, "true");
+        props.setProperty("group.id", options.groupId());
+        props.setProperty(
+                "bootstrap.servers",
+                options.bootstrapServers() != null
+                        ? options.bootstrapServers()
+                        : connectionString.bootstrapServers());
+        switch (options.security()) {
+            case NONE -> props.setProperty("security.protocol", "PLAINTEXT");
+            case EVENTHUBS -> {
+                props.setProperty("security.protocol", "SASL_SSL");
+                props.setProperty("sasl.mechanism", "PLAIN");
+                props.setProperty("sasl.jaas.config", connectionString.jaasConfig());
+            }
+        }
+        if (options.truststore() != null) {
+            props.setProperty(
+                    "ssl.truststore.location",
+                    options.truststore().path().toAbsolutePath().toString());
+            props.setProperty("ssl.truststore.password", options.truststore().password());
+            props.setProperty("ssl.truststore.type", "PKCS12");
+        }
+        return props;
+    }
+
+    private static void checkConnectionString(
+            KafkaSourceOptions options, EventHubsConnectionString connectionString) {
+        if (options.security() == Security.EVENTHUBS && connectionString == null) {
+            throw new IllegalArgumentException(
+                    "security 'eventhubs' needs the Event Hubs connection string: set "
+                            + EventHubsConnectionString.ENVIRONMENT_VARIABLE
+                            + " or give a connection string file");
+        }
+        if (options.security() == Security.NONE && connectionString != null) {
+            throw new IllegalArgumentException(
+                    "an Event Hubs connection string was given but security is 'none';"
+                            + " use security 'eventhubs' or drop the connection string");
+        }
+    }
+
+    /** The one topic to read, or null when a pattern is read; checks it against EntityPath. */
+    static String topic(KafkaSourceOptions options, EventHubsConnectionString connectionString) {
+        String entityPath =
+                connectionString == null ? null : connectionString.entityPath().orElse(null);
+        if (entityPath != null) {
+            if (options.topicPattern() != null) {
+                throw new IllegalArgumentException(
+                        "the connection string is scoped to event hub '"
+                                + entityPath
+                                + "' (EntityPath) and cannot read a topic pattern; use a"
+                                + " namespace-level connection string");
+            }
+            // Event hub names are case-insensitive.
+            if (options.topic() != null && !options.topic().equalsIgnoreCase(entityPath)) {
+                throw new IllegalArgumentException(
+                        "the connection string is scoped to event hub '"
+                                + entityPath
+                                + "' (EntityPath) but the topic is '"
+                                + options.topic()
+                                + "'");
+            }
+            return options.topic() != null ? options.topic() : entityPath;
+        }
+        if (options.topic() == null && options.topicPattern() == null) {
+            throw new IllegalArgumentException(
+                    "give a topic (event hub) or a topic pattern to read, e.g."
+                            + " insights-activity-logs");
+        }
+        return options.topic();
+    }
+
+    // OffsetResetStrategy is deprecated in kafka-clients 4.x, but flink-connector-kafka 5.0 takes
+    // no other type for "committed, else reset".
+    @SuppressWarnings("deprecation")
+    static OffsetsInitializer startingOffsets(KafkaSourceOptions.StartingOffsets startingOffsets) {
+        return switch (startingOffsets) {
+            case COMMITTED_ELSE_EARLIEST ->
+                    OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+            case COMMITTED_ELSE_LATEST ->
+                    OffsetsInitializer.committedOffsets(OffsetResetStrategy.LATEST);
+            case EARLIEST -> OffsetsInitializer.earliest();
+            case LATEST -> OffsetsInitializer.latest();
+        };
+    }
+}
