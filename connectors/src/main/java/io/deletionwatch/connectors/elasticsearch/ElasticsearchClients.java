@@ -1,0 +1,133 @@
+package io.deletionwatch.connectors.elasticsearch;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.json.jackson.JacksonJsonpMapper;
+import co.elastic.clients.transport.rest5_client.Rest5ClientTransport;
+import co.elastic.clients.transport.rest5_client.low_level.Rest5Client;
+import co.elastic.clients.transport.rest5_client.low_level.Rest5ClientBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.message.BasicHeader;
+
+/**
+ * Builds the elasticsearch-java client the sink and the {@code setup} command use: endpoints, TLS
+ * with an optional CA file, and API key or basic authentication read from the environment or a
+ * file.
+ */
+public final class ElasticsearchClients {
+    private ElasticsearchClients() {}
+
+    /**
+     * A client for the options' endpoints, with secrets read from this process's environment.
+     * Close it with {@link #close(ElasticsearchClient)}.
+     *
+     * @throws IOException when a secret or the CA file cannot be read; the message never holds a
+     *     secret
+     */
+    public static ElasticsearchClient create(ElasticsearchSinkOptions options) throws IOException {
+        return create(options, System.getenv());
+    }
+
+    /** As {@link #create(ElasticsearchSinkOptions)}, with secrets from the given environment. */
+    public static ElasticsearchClient create(
+            ElasticsearchSinkOptions options, Map<String, String> environment)
+            throws IOException {
+        HttpHost[] hosts = options.hosts().stream().map(ElasticsearchClients::httpHost)
+                .toArray(HttpHost[]::new);
+        Rest5ClientBuilder builder = Rest5Client.builder(hosts);
+        if (!options.pathPrefix().isEmpty()) {
+            builder.setPathPrefix(options.pathPrefix());
+        }
+        Header authorization = authorization(options.credentials(), environment);
+        if (authorization != null) {
+            builder.setDefaultHeaders(new Header[] {authorization});
+        }
+        if (options.caCertificateFile() != null) {
+            builder.setSSLContext(trusting(Path.of(options.caCertificateFile())));
+        }
+        Rest5Client restClient = builder.build();
+        return new ElasticsearchClient(
+                new Rest5ClientTransport(restClient, new JacksonJsonpMapper()));
+    }
+
+    /** Closes the client's connections. */
+    public static void close(ElasticsearchClient client) throws IOException {
+        if (client != null) {
+            client._transport().close();
+        }
+    }
+
+    static HttpHost httpHost(URI uri) {
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+        int port = uri.getPort() != -1 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
+        return new HttpHost(scheme, uri.getHost(), port);
+    }
+
+    /** The Authorization header, marked sensitive so the HTTP client never logs it. */
+    static Header authorization(Credentials credentials, Map<String, String> environment)
+            throws IOException {
+        if (credentials instanceof Credentials.ApiKey apiKey) {
+            return new BasicHeader("Authorization", "ApiKey " + apiKey.key().resolve(environment), true);
+        }
+        if (credentials instanceof Credentials.Basic basic) {
+            String pair = basic.username() + ":" + basic.password().resolve(environment);
+            return new BasicHeader(
+                    "Authorization",
+                    "Basic "
+                            + Base64.getEncoder()
+                                    .encodeToString(pair.getBytes(StandardCharsets.UTF_8)),
+                    true);
+        }
+        return null;
+    }
+
+    /** An SSL context trusting exactly the certificates of a PEM file. */
+    static SSLContext trusting(Path pemFile) throws IOException {
+        Collection<? extends Certificate> certificates;
+        try (InputStream in = Files.newInputStream(pemFile)) {
+            certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
+        } catch (NoSuchFileException e) {
+            throw new IOException("CA certificate file " + pemFile + " does not exist");
+        } catch (GeneralSecurityException e) {
+            throw new IOException(
+                    "CA certificate file " + pemFile + " holds no readable PEM certificate", e);
+        }
+        if (certificates.isEmpty()) {
+            throw new IOException("CA certificate file " + pemFile + " holds no certificate");
+        }
+        try {
+            KeyStore trustStore = KeyStore.getInstance(KeyStore.getDefaultType());
+            trustStore.load(null, null);
+            int i = 0;
+            for (Certificate certificate : List.copyOf(certificates)) {
+                trustStore.setCertificateEntry("ca-" + i++, certificate);
+            }
+            TrustManagerFactory trustManagers =
+                    TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trustManagers.init(trustStore);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trustManagers.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot build a TLS context from " + pemFile, e);
+        }
+    }
+}

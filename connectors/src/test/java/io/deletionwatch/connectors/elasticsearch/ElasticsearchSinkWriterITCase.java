@@ -1,0 +1,150 @@
+package io.deletionwatch.connectors.elasticsearch;
+
+import static io.deletionwatch.connectors.elasticsearch.SampleFindings.findings;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.deletionwatch.connectors.localstack.ElasticsearchNodeExtension;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import org.apache.flink.api.common.operators.ProcessingTimeService;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The writer used directly, with a hand-driven processing-time service: when buffered documents
+ * leave, and what happens when even a dead letter is refused.
+ */
+class ElasticsearchSinkWriterITCase {
+    @RegisterExtension static final ElasticsearchNodeExtension ES = new ElasticsearchNodeExtension();
+
+    @Test
+    void bufferedFindingsStayUntilTheIntervalTimerFires() throws Exception {
+        ElasticsearchSinkOptions options =
+                options().maxActions(100).maxInterval(Duration.ofSeconds(30)).build();
+        ManualTime time = new ManualTime();
+        try (ElasticsearchSinkWriter<IndexedDocument> writer = writer(options, time, metrics())) {
+            for (IndexedDocument document : findings(3)) {
+                writer.write(document, null);
+            }
+            assertThat(ES.count(options.dataStream())).isZero();
+            assertThat(time.timers).hasSize(1);
+            assertThat(time.timers.get(0).time()).isEqualTo(ManualTime.NOW + 30_000);
+
+            time.fireAll();
+
+            assertThat(ES.count(options.dataStream())).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aCheckpointSendsEverythingBuffered() throws Exception {
+        ElasticsearchSinkOptions options = options().maxActions(100).build();
+        SinkMetrics metrics = metrics();
+        try (ElasticsearchSinkWriter<IndexedDocument> writer =
+                writer(options, new ManualTime(), metrics)) {
+            for (IndexedDocument document : findings(5)) {
+                writer.write(document, null);
+            }
+            assertThat(metrics.inFlight.get()).isEqualTo(5);
+
+            writer.flush(false);
+
+            assertThat(metrics.inFlight.get()).isZero();
+            assertThat(metrics.documentsSent.getCount()).isEqualTo(5);
+            assertThat(ES.count(options.dataStream())).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void aFullBufferIsSentAtOnceInBulksOfMaxActions() throws Exception {
+        ElasticsearchSinkOptions options = options().maxActions(4).build();
+        SinkMetrics metrics = metrics();
+        try (ElasticsearchSinkWriter<IndexedDocument> writer =
+                writer(options, new ManualTime(), metrics)) {
+            for (IndexedDocument document : findings(10)) {
+                writer.write(document, null);
+            }
+
+            assertThat(metrics.bulkRequests.getCount()).isEqualTo(2);
+            assertThat(ES.count(options.dataStream())).isEqualTo(8);
+            assertThat(metrics.inFlight.get()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aDeadLetterElasticsearchRefusesTooIsCountedAndLoggedWithoutFailingTheWriter()
+            throws Exception {
+        String namespace = ElasticsearchNodeExtension.uniqueNamespace();
+        // No template makes this a data stream, so the sink's require_data_stream refuses it.
+        ElasticsearchSinkOptions options =
+                options()
+                        .deadLetterDataStream("deletion-watch-no-template-" + namespace)
+                        .build();
+        SinkMetrics metrics = metrics();
+        try (ElasticsearchSinkWriter<IndexedDocument> writer =
+                writer(options, new ManualTime(), metrics)) {
+            writer.write(SampleFindings.finding(0), null);
+            writer.write(SampleFindings.withField(1, "event", "severity", "high"), null);
+
+            writer.flush(true);
+
+            assertThat(metrics.documentsSent.getCount()).isEqualTo(1);
+            assertThat(metrics.documentsDeadLettered.getCount()).isEqualTo(1);
+            assertThat(metrics.deadLetterFailures.getCount()).isEqualTo(1);
+            assertThat(metrics.inFlight.get()).isZero();
+            assertThat(ES.count(options.dataStream())).isEqualTo(1);
+            assertThat(ES.count(options.deadLetterDataStream())).isZero();
+        }
+    }
+
+    private static ElasticsearchSinkOptions.Builder options() {
+        String namespace = ElasticsearchNodeExtension.uniqueNamespace();
+        return ES.sinkOptions()
+                .dataStream("logs-deletion_watch.findings-" + namespace)
+                .deadLetterDataStream("logs-deletion_watch.deadletter-" + namespace);
+    }
+
+    private static SinkMetrics metrics() {
+        return SinkMetrics.unregistered();
+    }
+
+    private static ElasticsearchSinkWriter<IndexedDocument> writer(
+            ElasticsearchSinkOptions options, ProcessingTimeService time, SinkMetrics metrics)
+            throws Exception {
+        BulkIndexer indexer =
+                new BulkIndexer(
+                        options, ElasticsearchClients.create(options), metrics, Clock.systemUTC());
+        return new ElasticsearchSinkWriter<>(document -> document, indexer, time, options.maxInterval());
+    }
+
+    /** Processing time that stands still; registered timers fire when the test says so. */
+    private static final class ManualTime implements ProcessingTimeService {
+        static final long NOW = 1_000_000L;
+
+        record Timer(long time, ProcessingTimeCallback callback) {}
+
+        final List<Timer> timers = new ArrayList<>();
+
+        @Override
+        public long getCurrentProcessingTime() {
+            return NOW;
+        }
+
+        @Override
+        public ScheduledFuture<?> registerTimer(long timestamp, ProcessingTimeCallback target) {
+            timers.add(new Timer(timestamp, target));
+            return null; // the writer never cancels its timer
+        }
+
+        void fireAll() throws Exception {
+            List<Timer> due = new ArrayList<>(timers);
+            timers.clear();
+            for (Timer timer : due) {
+                timer.callback().onProcessingTime(timer.time());
+            }
+        }
+    }
+}
