@@ -5,6 +5,7 @@ import io.deletionwatch.connectors.source.KafkaSourceOptions.Security;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 import java.util.Map;
@@ -64,13 +65,24 @@ public final class EventHubsSource {
      */
     public static KafkaSourceBuilder<KafkaRecord> builder(
             KafkaSourceOptions options, EventHubsConnectionString connectionString) {
+        return builder(options, connectionString, new KafkaRecordDeserializer());
+    }
+
+    /**
+     * A builder preset for these options with another deserializer: the job parses inside the
+     * source so that watermarks are generated per partition from each event's own time.
+     */
+    public static <T> KafkaSourceBuilder<T> builder(
+            KafkaSourceOptions options,
+            EventHubsConnectionString connectionString,
+            KafkaRecordDeserializationSchema<T> deserializer) {
         Properties properties = consumerProperties(options, connectionString);
         String topic = topic(options, connectionString);
-        KafkaSourceBuilder<KafkaRecord> builder =
-                KafkaSource.<KafkaRecord>builder()
+        KafkaSourceBuilder<T> builder =
+                KafkaSource.<T>builder()
                         .setProperties(properties)
                         .setStartingOffsets(startingOffsets(options.startingOffsets()))
-                        .setDeserializer(new KafkaRecordDeserializer());
+                        .setDeserializer(deserializer);
         if (topic != null) {
             builder.setTopics(topic);
         } else {

@@ -9,7 +9,12 @@ import picocli.CommandLine.Command;
         name = "deletion-watch",
         mixinStandardHelpOptions = true,
         versionProvider = Cli.Version.class,
-        subcommands = {DetectCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {
+            RunCommand.class,
+            DetectCommand.class,
+            LocalCommand.class,
+            CommandLine.HelpCommand.class
+        },
         description = {
             "Detects destructive and defense-evasion activity in the Azure Activity Log within"
                     + " seconds: NSG deletions and detachments, forced deletions, mass deletion,"
@@ -29,6 +34,13 @@ public final class Cli implements Runnable {
         CommandLine commandLine = new CommandLine(new Cli());
         // "--input a --typo" must fail on the typo, not read it as a file name.
         commandLine.setUnmatchedOptionsAllowedAsOptionParameters(false);
+        try {
+            commandLine.setDefaultValueProvider(ConfigDefaults.from(args, System.getenv()));
+        } catch (IllegalArgumentException e) {
+            commandLine.getErr().println("deletion-watch: " + e.getMessage());
+            commandLine.getErr().flush();
+            return 2;
+        }
         commandLine.setExecutionExceptionHandler(
                 (e, cmd, parsed) -> {
                     PrintWriter err = cmd.getErr();

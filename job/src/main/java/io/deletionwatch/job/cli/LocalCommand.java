@@ -1,0 +1,298 @@
+package io.deletionwatch.job.cli;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.ExpandWildcard;
+import co.elastic.clients.elasticsearch.core.SearchResponse;
+import co.elastic.clients.elasticsearch.core.search.Hit;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.deletionwatch.connectors.elasticsearch.ElasticsearchClients;
+import io.deletionwatch.connectors.elasticsearch.ElasticsearchSinkOptions;
+import io.deletionwatch.connectors.localstack.ElasticsearchNode;
+import io.deletionwatch.connectors.localstack.KafkaBroker;
+import io.deletionwatch.connectors.localstack.TopicPublisher;
+import io.deletionwatch.connectors.source.KafkaSourceOptions;
+import io.deletionwatch.job.pipeline.StreamingJob;
+import io.deletionwatch.job.rules.Rules;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+        name = "local",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "The demo on embedded real servers: starts a KRaft Kafka broker and an Elasticsearch"
+                    + " node as child processes, publishes a realistic Activity Log sample (benign"
+                    + " traffic and attacks), runs the job from the topic into Elasticsearch and"
+                    + " prints each finding as it arrives.",
+            "Ctrl-C stops everything it started. The servers also stop when this process is"
+                    + " killed."
+        })
+final class LocalCommand implements Callable<Integer> {
+    static final String TOPIC = "insights-activity-logs";
+    static final String BUNDLED_SAMPLE = "/samples/activity-log-demo.ndjson";
+    private static final String GROUP = "deletion-watch-local";
+
+    @Spec CommandSpec spec;
+
+    @Option(
+            names = "--sample",
+            paramLabel = "FILE",
+            description = "Publish this NDJSON file (one envelope or record per line) instead of the bundled sample.")
+    Path sample;
+
+    @Option(
+            names = "--exit-when-done",
+            description = "Exit once the sample is processed and its findings are in Elasticsearch (for scripts).")
+    boolean exitWhenDone;
+
+    @Option(
+            names = "--timeout",
+            paramLabel = "DURATION",
+            defaultValue = "5m",
+            converter = DurationConverter.class,
+            description = "With --exit-when-done: give up (exit 1) after this long (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Option(
+            names = "--rebase-times",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
+            description = "Shift the sample's times so that it ends now (default: ${DEFAULT-VALUE}).")
+    boolean rebaseTimes;
+
+    @Mixin DetectionOptions detection;
+
+    private final List<AutoCloseable> started = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Thread stopper = new Thread(this::stopAll, "deletion-watch-local-stop");
+        Runtime.getRuntime().addShutdownHook(stopper);
+        try {
+            return demo(out);
+        } finally {
+            stopAll();
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopper);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running already
+            }
+        }
+    }
+
+    private int demo(PrintWriter out) throws Exception {
+        List<byte[]> records = DemoSample.load(sample, rebaseTimes);
+        out.println("Starting a Kafka broker and an Elasticsearch node (the first run downloads their jars) ...");
+        out.flush();
+        long startNanos = System.nanoTime();
+        CompletableFuture<ElasticsearchNode> esStart =
+                CompletableFuture.supplyAsync(
+                        () -> {
+                            try {
+                                return ElasticsearchNode.start();
+                            } catch (IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
+                        });
+        KafkaBroker broker;
+        try {
+            broker = KafkaBroker.builder().start();
+        } catch (IOException e) {
+            esStart.thenAccept(node -> closeQuietly(node));
+            throw e;
+        }
+        started.add(broker);
+        ElasticsearchNode node;
+        try {
+            node = esStart.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+        started.add(node);
+        out.printf(
+                "Kafka at %s (pid %d), Elasticsearch at %s (pid %d), up in %.1f s%n",
+                broker.plaintextBootstrap(),
+                broker.pid(),
+                node.httpUrl(),
+                node.pid(),
+                (System.nanoTime() - startNanos) / 1e9);
+        broker.createTopic(TOPIC, 2);
+
+        ElasticsearchSinkOptions elasticsearch =
+                ElasticsearchSinkOptions.builder().hosts(node.httpUrl()).maxInterval(Duration.ofMillis(200)).build();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        env.enableCheckpointing(2_000);
+        StreamingJob.define(
+                env,
+                KafkaSourceOptions.builder()
+                        .bootstrapServers(broker.plaintextBootstrap())
+                        .topic(TOPIC)
+                        .groupId(GROUP)
+                        .security(KafkaSourceOptions.Security.NONE)
+                        .startingOffsets(KafkaSourceOptions.StartingOffsets.EARLIEST)
+                        .build(),
+                null,
+                elasticsearch,
+                Rules.all(),
+                detection.toConfig());
+        JobClient job = env.executeAsync("deletion-watch local");
+        started.add(0, () -> job.cancel().get());
+
+        long published;
+        try (TopicPublisher publisher = new TopicPublisher(broker.plaintextClientProperties())) {
+            published = publisher.publish(TOPIC, records);
+        }
+        long publishedAt = System.nanoTime();
+        out.printf("Published %d Activity Log records to topic %s. Findings as they arrive:%n", published, TOPIC);
+        out.flush();
+
+        String query = node.httpUrl() + "/logs-deletion_watch.findings-*/_search?pretty&sort=@timestamp";
+        ElasticsearchClient client = ElasticsearchClients.create(elasticsearch);
+        try (Admin admin = Admin.create(broker.plaintextClientProperties())) {
+            Set<String> seen = new HashSet<>();
+            long deadline = System.nanoTime() + timeout.toNanos();
+            int quietPolls = 0;
+            boolean caughtUp = false;
+            while (true) {
+                int before = seen.size();
+                for (JsonNode finding : newFindings(client, seen)) {
+                    out.printf(
+                            "  +%5.1fs  %-8s  %-32s %s%n",
+                            (System.nanoTime() - publishedAt) / 1e9,
+                            finding.at("/deletion_watch/severity").asText(),
+                            finding.at("/rule/id").asText(),
+                            finding.at("/message").asText());
+                }
+                out.flush();
+                if (!exitWhenDone) {
+                    if (before == 0 && seen.size() > 0) {
+                        out.printf("Query them: curl '%s'   (Ctrl-C stops everything)%n", query);
+                    }
+                } else {
+                    caughtUp = caughtUp || committedToEnd(admin);
+                    quietPolls = caughtUp && seen.size() == before ? quietPolls + 1 : 0;
+                    // Offsets are committed on checkpoints, after the sink flushed: once they
+                    // reach the end and a few checkpoints pass quietly, every finding is in.
+                    if (quietPolls >= 8) {
+                        out.printf("Done: %d findings from %d records. Query them: curl '%s'%n", seen.size(), published, query);
+                        return 0;
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException(
+                                "the sample was not processed within " + timeout.toSeconds() + " s; " + seen.size() + " findings so far");
+                    }
+                }
+                job.getJobStatus().thenAccept(status -> {
+                    if (status.isGloballyTerminalState()) {
+                        throw new IllegalStateException("the job ended: " + status);
+                    }
+                }).get();
+                Thread.sleep(1_000); // a person is watching: one poll a second is plenty
+            }
+        } finally {
+            ElasticsearchClients.close(client);
+        }
+    }
+
+    private static List<JsonNode> newFindings(ElasticsearchClient client, Set<String> seen) throws IOException {
+        SearchResponse<JsonNode> response =
+                client.search(
+                        s -> s.index("logs-deletion_watch.findings-*")
+                                .ignoreUnavailable(true)
+                                .allowNoIndices(true)
+                                .expandWildcards(ExpandWildcard.All)
+                                .size(1000)
+                                .sort(o -> o.field(f -> f.field("event.created"))),
+                        JsonNode.class);
+        List<JsonNode> fresh = new ArrayList<>();
+        for (Hit<JsonNode> hit : response.hits().hits()) {
+            if (seen.add(hit.id())) {
+                fresh.add(hit.source());
+            }
+        }
+        return fresh;
+    }
+
+    private static boolean committedToEnd(Admin admin) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> committed =
+                admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get();
+        Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+        for (int partition = 0; partition < 2; partition++) {
+            latest.put(new TopicPartition(TOPIC, partition), OffsetSpec.latest());
+        }
+        var ends = admin.listOffsets(latest).all().get();
+        for (var end : ends.entrySet()) {
+            OffsetAndMetadata offset = committed.get(end.getKey());
+            if (end.getValue().offset() > 0 && (offset == null || offset.offset() < end.getValue().offset())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private synchronized void stopAll() {
+        for (AutoCloseable closeable : started) {
+            closeQuietly(closeable);
+        }
+        started.clear();
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            System.err.println("deletion-watch local: while stopping: " + e.getMessage());
+        }
+    }
+
+    /** The records to publish: the bundled sample or the user's file, one per line. */
+    static final class DemoSample {
+        private DemoSample() {}
+
+        static List<byte[]> load(Path file, boolean rebase) throws IOException {
+            List<String> lines;
+            if (file != null) {
+                if (!Files.isRegularFile(file)) {
+                    throw new IllegalArgumentException("sample file not found: " + file);
+                }
+                lines = Files.readAllLines(file);
+            } else {
+                try (InputStream in = LocalCommand.class.getResourceAsStream(BUNDLED_SAMPLE)) {
+                    if (in == null) {
+                        throw new IllegalStateException("the bundled sample " + BUNDLED_SAMPLE + " is missing from the jar");
+                    }
+                    lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+                }
+            }
+            List<String> nonBlank = lines.stream().filter(l -> !l.isBlank()).toList();
+            List<String> shifted = rebase ? SampleTimes.endingNow(nonBlank) : nonBlank;
+            return shifted.stream().map(l -> l.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toList();
+        }
+    }
+}

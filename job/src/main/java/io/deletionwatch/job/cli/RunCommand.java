@@ -1,0 +1,221 @@
+package io.deletionwatch.job.cli;
+
+import io.deletionwatch.connectors.deadletter.DeadLetterDocument;
+import io.deletionwatch.connectors.elasticsearch.ElasticsearchSinkOptions;
+import io.deletionwatch.connectors.source.EventHubsConnectionString;
+import io.deletionwatch.connectors.source.KafkaSourceOptions;
+import io.deletionwatch.job.findings.FindingDocument;
+import io.deletionwatch.job.pipeline.StreamingJob;
+import io.deletionwatch.job.rules.Rules;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.concurrent.Callable;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Runs the streaming job: the Activity Log from Event Hubs' Kafka endpoint (or plain"
+                    + " Kafka) through the detections into Elasticsearch.",
+            "Also the jar's main class for `flink run`. Options come from the command line, then"
+                    + " --config FILE (key = option name without dashes), then DELETION_WATCH_<OPTION>"
+                    + " environment variables, then the defaults shown.",
+            "Secrets never come from options: the Event Hubs connection string from"
+                    + " EVENTHUBS_CONNECTION_STRING or --eventhubs-connection-string-file;"
+                    + " Elasticsearch credentials from ES_API_KEY or ES_USERNAME/ES_PASSWORD."
+        })
+final class RunCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "A properties file of option values.")
+    Path config;
+
+    @Option(
+            names = "--bootstrap-servers",
+            paramLabel = "HOST:PORT[,...]",
+            description = "Kafka bootstrap servers (default: <namespace>.servicebus.windows.net:9093 from the connection string).")
+    String bootstrapServers;
+
+    @Option(
+            names = "--topic",
+            paramLabel = "NAME",
+            description = "The event hub (topic) to read (default: insights-activity-logs, or the connection string's EntityPath).")
+    String topic;
+
+    @Option(
+            names = "--topic-pattern",
+            paramLabel = "REGEX",
+            description = "Read every topic matching this instead, e.g. 'insights-.*'.")
+    String topicPattern;
+
+    @Option(names = "--group-id", paramLabel = "NAME", defaultValue = "deletion-watch", description = "Kafka consumer group (default: ${DEFAULT-VALUE}).")
+    String groupId;
+
+    @Option(
+            names = "--starting-offsets",
+            paramLabel = "WHERE",
+            defaultValue = "committed-else-earliest",
+            description = "Where a job without state starts: committed-else-earliest, committed-else-latest, earliest or latest (default: ${DEFAULT-VALUE}).")
+    String startingOffsets;
+
+    @Option(
+            names = "--security",
+            paramLabel = "MODE",
+            defaultValue = "eventhubs",
+            description = "eventhubs (SASL_SSL, PLAIN, $ConnectionString) or none (plain Kafka) (default: ${DEFAULT-VALUE}).")
+    String security;
+
+    @Option(
+            names = "--eventhubs-connection-string-file",
+            paramLabel = "FILE",
+            description = "Read the Event Hubs connection string from this file instead of EVENTHUBS_CONNECTION_STRING.")
+    Path connectionStringFile;
+
+    @Option(
+            names = "--kafka-truststore",
+            paramLabel = "FILE",
+            description = "A PKCS12 truststore for a private CA; its password from KAFKA_TRUSTSTORE_PASSWORD.")
+    Path kafkaTruststore;
+
+    @Option(
+            names = "--kafka-property",
+            paramLabel = "KEY=VALUE",
+            description = "A further Kafka consumer property; repeatable.")
+    Map<String, String> kafkaProperties = new LinkedHashMap<>();
+
+    @Option(
+            names = "--es-url",
+            paramLabel = "URL[,URL...]",
+            defaultValue = "http://localhost:9200",
+            description = "Elasticsearch URLs (default: ${DEFAULT-VALUE}).")
+    String esUrl;
+
+    @Option(names = "--es-ca-file", paramLabel = "FILE", description = "PEM CA certificate that signed Elasticsearch's TLS certificate.")
+    String esCaFile;
+
+    @Option(
+            names = "--findings-data-stream",
+            paramLabel = "NAME",
+            defaultValue = FindingDocument.DEFAULT_DATA_STREAM,
+            description = "Data stream for findings (default: ${DEFAULT-VALUE}).")
+    String findingsDataStream;
+
+    @Option(
+            names = "--dead-letter-data-stream",
+            paramLabel = "NAME",
+            defaultValue = DeadLetterDocument.DEFAULT_DATA_STREAM,
+            description = "Data stream for dead letters (default: ${DEFAULT-VALUE}).")
+    String deadLetterDataStream;
+
+    @Option(
+            names = "--install-templates",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
+            description = "Install the index templates at start (default: ${DEFAULT-VALUE}).")
+    boolean installTemplates;
+
+    @Option(
+            names = "--checkpoint-interval",
+            paramLabel = "DURATION",
+            defaultValue = "30s",
+            converter = DurationConverter.class,
+            description = "Checkpoint interval when the Flink configuration sets none; offsets are committed and findings flushed on each checkpoint (default: ${DEFAULT-VALUE}).")
+    Duration checkpointInterval;
+
+    @Mixin DetectionOptions detection;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, String> env = System.getenv();
+        if (config != null) {
+            Set<String> names =
+                    spec.options().stream()
+                            .map(o -> o.longestName().replaceFirst("^--", ""))
+                            .collect(Collectors.toSet());
+            Set<String> unknown =
+                    ConfigDefaults.from(new String[] {"--config", config.toString()}, Map.of())
+                            .unknownKeys(names);
+            if (!unknown.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "unknown keys in " + config + ": " + String.join(", ", unknown));
+            }
+        }
+        KafkaSourceOptions.Security mode = KafkaSourceOptions.Security.parse(security);
+        EventHubsConnectionString connectionString = null;
+        if (mode == KafkaSourceOptions.Security.EVENTHUBS) {
+            connectionString =
+                    connectionStringFile != null
+                            ? EventHubsConnectionString.fromFile(connectionStringFile)
+                            : EventHubsConnectionString.fromEnvironment(env)
+                                    .orElseThrow(
+                                            () ->
+                                                    new IllegalArgumentException(
+                                                            "no Event Hubs connection string: set "
+                                                                    + EventHubsConnectionString.ENVIRONMENT_VARIABLE
+                                                                    + " or --eventhubs-connection-string-file,"
+                                                                    + " or use --security none for plain Kafka"));
+        }
+        KafkaSourceOptions.Builder kafka =
+                KafkaSourceOptions.builder()
+                        .groupId(groupId)
+                        .security(mode)
+                        .startingOffsets(KafkaSourceOptions.StartingOffsets.parse(startingOffsets))
+                        .properties(kafkaProperties);
+        if (bootstrapServers != null) {
+            kafka.bootstrapServers(bootstrapServers);
+        } else if (connectionString != null) {
+            kafka.bootstrapServers(connectionString.bootstrapServers());
+        } else {
+            throw new IllegalArgumentException("--bootstrap-servers is required with --security none");
+        }
+        if (topicPattern != null) {
+            if (topic != null) {
+                throw new IllegalArgumentException("give --topic or --topic-pattern, not both");
+            }
+            kafka.topicPattern(topicPattern);
+        } else if (topic != null) {
+            kafka.topic(topic);
+        } else if (connectionString == null || connectionString.entityPath().isEmpty()) {
+            kafka.topic("insights-activity-logs");
+        }
+        if (kafkaTruststore != null) {
+            kafka.truststore(kafkaTruststore, env.getOrDefault("KAFKA_TRUSTSTORE_PASSWORD", ""));
+        }
+        ElasticsearchSinkOptions.Builder elasticsearch =
+                ElasticsearchSinkOptions.fromEnvironment(env)
+                        .hosts(esUrl)
+                        .dataStream(findingsDataStream)
+                        .deadLetterDataStream(deadLetterDataStream)
+                        .installTemplates(installTemplates);
+        if (esCaFile != null) {
+            elasticsearch.caCertificateFile(esCaFile);
+        }
+
+        StreamExecutionEnvironment flink = StreamExecutionEnvironment.getExecutionEnvironment();
+        if (flink.getConfiguration().getOptional(CheckpointingOptions.CHECKPOINTING_INTERVAL).isEmpty()) {
+            flink.enableCheckpointing(checkpointInterval.toMillis());
+        }
+        StreamingJob.define(
+                flink,
+                kafka.build(),
+                connectionString,
+                elasticsearch.build(),
+                Rules.all(),
+                detection.toConfig());
+        flink.execute("deletion-watch");
+        return 0;
+    }
+}

@@ -1,0 +1,66 @@
+package io.deletionwatch.job.pipeline;
+
+import io.deletionwatch.connectors.deadletter.DeadLetter;
+import io.deletionwatch.connectors.deadletter.DeadLetterDocument;
+import io.deletionwatch.connectors.elasticsearch.ElasticsearchSink;
+import io.deletionwatch.connectors.elasticsearch.ElasticsearchSinkOptions;
+import io.deletionwatch.connectors.source.EventHubsConnectionString;
+import io.deletionwatch.connectors.source.EventHubsSource;
+import io.deletionwatch.connectors.source.KafkaSourceOptions;
+import io.deletionwatch.job.config.DetectionConfig;
+import io.deletionwatch.job.findings.Finding;
+import io.deletionwatch.job.findings.FindingDocument;
+import io.deletionwatch.job.parsing.ActivityLogDeserializer;
+import io.deletionwatch.job.parsing.ActivityLogParser;
+import io.deletionwatch.job.parsing.ParsedRecord;
+import io.deletionwatch.job.rules.DetectionRule;
+import java.util.List;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/** The production wiring: Event Hubs (or Kafka) in, Elasticsearch out, the pipeline between. */
+public final class StreamingJob {
+    private StreamingJob() {}
+
+    /**
+     * Adds the job to {@code env}.
+     *
+     * @param connectionString the Event Hubs connection string, or null for plain Kafka
+     * @param elasticsearch the sink options; the findings go to its data stream, dead letters to
+     *     its dead-letter data stream
+     */
+    public static void define(
+            StreamExecutionEnvironment env,
+            KafkaSourceOptions kafka,
+            EventHubsConnectionString connectionString,
+            ElasticsearchSinkOptions elasticsearch,
+            List<DetectionRule> rules,
+            DetectionConfig config) {
+        KafkaSource<ParsedRecord> source =
+                EventHubsSource.builder(
+                                kafka,
+                                connectionString,
+                                new ActivityLogDeserializer(
+                                        new ActivityLogParser(config.maxRecordBytes())))
+                        .build();
+        DataStream<ParsedRecord> input =
+                env.fromSource(source, Inputs.watermarks(config), "Event Hubs Activity Log")
+                        .uid("eventhubs-source")
+                        .name("Event Hubs Activity Log");
+        ElasticsearchSink<Finding> findings =
+                ElasticsearchSink.<Finding>builder()
+                        .options(elasticsearch)
+                        .converter(FindingDocument::toIndexedDocument)
+                        .build();
+        ElasticsearchSink<DeadLetter> deadLetters =
+                ElasticsearchSink.<DeadLetter>builder()
+                        .options(
+                                elasticsearch.toBuilder()
+                                        .dataStream(elasticsearch.deadLetterDataStream())
+                                        .build())
+                        .converter(DeadLetterDocument::toIndexedDocument)
+                        .build();
+        DeletionWatchPipeline.define(input, rules, config, findings, deadLetters);
+    }
+}
