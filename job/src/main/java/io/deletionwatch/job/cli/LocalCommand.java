@@ -10,6 +10,7 @@ import io.deletionwatch.connectors.elasticsearch.ElasticsearchSinkOptions;
 import io.deletionwatch.connectors.localstack.ElasticsearchNode;
 import io.deletionwatch.connectors.localstack.KafkaBroker;
 import io.deletionwatch.connectors.localstack.TopicPublisher;
+import io.deletionwatch.connectors.source.ConsumerLag;
 import io.deletionwatch.connectors.source.KafkaSourceOptions;
 import io.deletionwatch.job.pipeline.StreamingJob;
 import io.deletionwatch.job.rules.Rules;
@@ -22,16 +23,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -195,7 +192,7 @@ final class LocalCommand implements Callable<Integer> {
                         out.printf("Query them: curl '%s'   (Ctrl-C stops everything)%n", query);
                     }
                 } else {
-                    caughtUp = caughtUp || committedToEnd(admin);
+                    caughtUp = caughtUp || ConsumerLag.of(admin, GROUP, TOPIC) == 0;
                     quietPolls = caughtUp && seen.size() == before ? quietPolls + 1 : 0;
                     // Offsets are committed on checkpoints, after the sink flushed: once they
                     // reach the end and a few checkpoints pass quietly, every finding is in.
@@ -237,23 +234,6 @@ final class LocalCommand implements Callable<Integer> {
             }
         }
         return fresh;
-    }
-
-    private static boolean committedToEnd(Admin admin) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> committed =
-                admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get();
-        Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
-        for (int partition = 0; partition < 2; partition++) {
-            latest.put(new TopicPartition(TOPIC, partition), OffsetSpec.latest());
-        }
-        var ends = admin.listOffsets(latest).all().get();
-        for (var end : ends.entrySet()) {
-            OffsetAndMetadata offset = committed.get(end.getKey());
-            if (end.getValue().offset() > 0 && (offset == null || offset.offset() < end.getValue().offset())) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private synchronized void stopAll() {
