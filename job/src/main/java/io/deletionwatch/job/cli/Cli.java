@@ -34,6 +34,7 @@ public final class Cli implements Runnable {
         CommandLine commandLine = new CommandLine(new Cli());
         // "--input a --typo" must fail on the typo, not read it as a file name.
         commandLine.setUnmatchedOptionsAllowedAsOptionParameters(false);
+        commandLine.setUsageHelpWidth(120);
         try {
             commandLine.setDefaultValueProvider(ConfigDefaults.from(args, System.getenv()));
         } catch (IllegalArgumentException e) {
