@@ -1,0 +1,78 @@
+package io.deletionwatch.job.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.deletionwatch.job.testing.Eventually;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@code local} demo, as a user runs it: real servers, real findings, nothing left behind. */
+class LocalCommandITCase {
+    private static final Pattern STARTED =
+            Pattern.compile("Kafka at \\S+ \\(pid (\\d+)\\), Elasticsearch at (\\S+) \\(pid (\\d+)\\)");
+
+    @TempDir Path dir;
+
+    @Test
+    void shouldStopItsServersWhenItIsKilled() throws Exception {
+        Path sample =
+                Files.writeString(
+                        dir.resolve("sample.ndjson"),
+                        "{\"records\":[{\"time\":\"2026-03-01T10:00:00Z\",\"resourceId\":\"/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/n\","
+                                + "\"operationName\":\"Microsoft.Network/networkSecurityGroups/delete\",\"resultType\":\"Success\",\"correlationId\":\"c\"}]}\n");
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // The same --add-opens this JVM got: Flink needs them.
+        command.addAll(
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                        .filter(a -> a.startsWith("--add-opens"))
+                        .toList());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Cli.class.getName(), "local", "--sample", sample.toString()));
+        Process demo = new ProcessBuilder(command).redirectErrorStream(true).start();
+        long kafkaPid;
+        long elasticsearchPid;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8))) {
+            Matcher started = null;
+            String line;
+            List<String> seen = new ArrayList<>();
+            while ((line = out.readLine()) != null) {
+                seen.add(line);
+                Matcher m = STARTED.matcher(line);
+                if (m.find()) {
+                    started = m;
+                }
+                if (line.startsWith("Published ")) {
+                    break;
+                }
+            }
+            assertThat(started).as("the demo's output: %s", seen).isNotNull();
+            kafkaPid = Long.parseLong(started.group(1));
+            elasticsearchPid = Long.parseLong(started.group(3));
+            assertThat(ProcessHandle.of(kafkaPid)).isPresent();
+            assertThat(ProcessHandle.of(elasticsearchPid)).isPresent();
+
+            demo.destroyForcibly(); // SIGKILL: no shutdown hook runs
+            assertThat(demo.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            demo.destroyForcibly();
+        }
+
+        Eventually.await("the Kafka broker to exit", Duration.ofSeconds(60), () -> !alive(kafkaPid));
+        Eventually.await("the Elasticsearch node to exit", Duration.ofSeconds(60), () -> !alive(elasticsearchPid));
+    }
+
+    private static boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+}
