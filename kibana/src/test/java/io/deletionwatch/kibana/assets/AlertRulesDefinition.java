@@ -96,8 +96,8 @@ final class AlertRulesDefinition {
         pagerDuty.put("eventAction", "trigger");
         pagerDuty.put("dedupKey", "deletion-watch-{{rule.id}}-{{context.date}}");
         pagerDuty.put("summary", "deletion-watch: {{context.value}} " + finding(severity) + ": "
-                + "{{#context.hits}}{{_source.message}} (caller {{_source.user.name}}); "
-                + "{{/context.hits}}");
+                + "{{#context.hits}}{{_source.message}} (caller {{_source.user.name}}, resource "
+                + "{{_source.azure.resource.id}}); {{/context.hits}}" + overviewLink());
         pagerDuty.put("source", "deletion-watch");
         pagerDuty.put("severity", pagerDutySeverity);
         pagerDuty.put("class", "{{rule.name}}");
