@@ -14,20 +14,28 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
- * Installs the index templates, the ILM policy and the roles. Each object carries a hash of what we
- * sent in its metadata, so a second run finds it {@code unchanged} without having to compare the
- * normalised form Elasticsearch answers with.
+ * Installs the ILM policy, the index templates and the roles. Each object carries the SHA-256 of
+ * what we send in its metadata ({@code content_hash}), so a second run finds it {@code unchanged}
+ * without comparing the normalised form Elasticsearch answers with.
+ *
+ * <p>The index templates are the connectors' resources as they are, under the names and with the
+ * hash the Elasticsearch sink's own installer uses, so the two never undo each other. ILM reaches
+ * them through the component template {@code deletion-watch@ilm}, which the templates name in
+ * {@code composed_of} and {@code ignore_missing_component_templates}: it exists only where the
+ * cluster has ILM.
  */
 final class ElasticsearchSetup {
-    static final String FINDINGS_TEMPLATE = "deletion-watch-findings";
-    static final String DEAD_LETTER_TEMPLATE = "deletion-watch-deadletter";
+    static final String FINDINGS_TEMPLATE = "logs-deletion_watch.findings";
+    static final String DEAD_LETTER_TEMPLATE = "logs-deletion_watch.deadletter";
     static final String ILM_POLICY = "deletion-watch";
+    static final String ILM_COMPONENT_TEMPLATE = "deletion-watch@ilm";
     static final String WRITER_ROLE = "deletion-watch-writer";
     static final String ANALYST_ROLE = "deletion-watch-analyst";
-    /** The metadata key holding the SHA-256 of the body we sent. */
-    static final String HASH_KEY = "deletion_watch_sha256";
+    /** The metadata key holding the SHA-256 of the body without it. */
+    static final String HASH_KEY = "content_hash";
     /** Rollover at most this often, so a small stream does not make an index a day. */
     static final int MAX_ROLLOVER_DAYS = 7;
 
@@ -49,63 +57,61 @@ final class ElasticsearchSetup {
         report.section(
                 "  cluster " + info.path("cluster_name").asText("?") + ", version "
                         + info.path("version").path("number").asText("?"));
-        boolean ilm = installIlmPolicy();
-        installTemplate(FINDINGS_TEMPLATE, KibanaAssets.FINDINGS_TEMPLATE, ilm);
-        installTemplate(DEAD_LETTER_TEMPLATE, KibanaAssets.DEAD_LETTER_TEMPLATE, ilm);
+        boolean ilm = installIlm();
+        install("index template " + FINDINGS_TEMPLATE,
+                "/_index_template/" + FINDINGS_TEMPLATE,
+                indexTemplate(KibanaAssets.FINDINGS_TEMPLATE),
+                "_meta",
+                r -> r.path("index_templates").path(0).path("index_template").path("_meta"),
+                "");
+        install("index template " + DEAD_LETTER_TEMPLATE,
+                "/_index_template/" + DEAD_LETTER_TEMPLATE,
+                indexTemplate(KibanaAssets.DEAD_LETTER_TEMPLATE),
+                "_meta",
+                r -> r.path("index_templates").path(0).path("index_template").path("_meta"),
+                "");
         installRoles();
     }
 
-    /** Installs the policy; false when the cluster has no ILM. */
-    private boolean installIlmPolicy() {
+    /** The policy and the component template that attaches it; false when there is no ILM. */
+    private boolean installIlm() {
         String subject = "ILM policy " + ILM_POLICY;
-        String path = "/_ilm/policy/" + ILM_POLICY;
-        HttpResponse existing = es.get(path);
-        Optional<String> missing = missingFeature(existing);
+        HttpResponse probe = es.get("/_ilm/policy/" + ILM_POLICY);
+        Optional<String> missing = missingFeature(probe);
         if (missing.isPresent()) {
-            report.record(
-                    subject,
-                    Outcome.SKIPPED,
+            report.record(subject, Outcome.SKIPPED,
                     "the cluster has no ILM (" + missing.get() + "); findings and dead letters "
                             + "are kept until deleted by hand");
+            report.record("component template " + ILM_COMPONENT_TEMPLATE, Outcome.SKIPPED,
+                    "the cluster has no ILM");
             return false;
         }
         ObjectNode policy = ilmPolicy(retentionDays);
-        String hash = stampHash(policy.withObjectProperty("policy").withObjectProperty("_meta"), policy);
-        if (existing.status() == 200) {
-            String current =
-                    existing.json().path(ILM_POLICY).path("policy").path("_meta").path(HASH_KEY).asText();
-            if (hash.equals(current)) {
-                report.record(subject, Outcome.UNCHANGED, retentionText());
-                return true;
-            }
-            es.expectSuccess(es.put(path, policy), "updating " + subject);
-            report.record(subject, Outcome.UPDATED, retentionText());
-            return true;
-        }
-        if (existing.status() != 404) {
-            throw es.refused(existing, "reading " + subject);
-        }
-        es.expectSuccess(es.put(path, policy), "creating " + subject);
-        report.record(subject, Outcome.CREATED, retentionText());
+        install(subject,
+                "/_ilm/policy/" + ILM_POLICY,
+                policy,
+                "policy._meta",
+                r -> r.path(ILM_POLICY).path("policy").path("_meta"),
+                "rollover after " + rolloverDays(retentionDays) + " days or 50 GB a shard, delete "
+                        + retentionDays + " days after rollover");
+        install("component template " + ILM_COMPONENT_TEMPLATE,
+                "/_component_template/" + ILM_COMPONENT_TEMPLATE,
+                ilmComponentTemplate(),
+                "_meta",
+                r -> r.path("component_templates").path(0).path("component_template").path("_meta"),
+                "findings and dead letters use ILM policy " + ILM_POLICY);
         return true;
-    }
-
-    private String retentionText() {
-        return "rollover after " + rolloverDays(retentionDays) + " days or 50 GB a shard, delete "
-                + retentionDays + " days after rollover";
     }
 
     static int rolloverDays(int retentionDays) {
         return Math.min(MAX_ROLLOVER_DAYS, retentionDays);
     }
 
-    /** The policy body (without its hash): hot rollover, then delete after the retention. */
+    /** The policy body: hot rollover, then delete after the retention. */
     static ObjectNode ilmPolicy(int retentionDays) {
         ObjectNode body = MAPPER.createObjectNode();
         ObjectNode policy = body.putObject("policy");
-        ObjectNode meta = policy.putObject("_meta");
-        meta.put("managed_by", "deletion-watch");
-        meta.put("description", "deletion-watch findings and dead letters: rollover, then delete");
+        meta(policy.putObject("_meta"), "deletion-watch findings and dead letters: rollover, then delete");
         ObjectNode phases = policy.putObject("phases");
         ObjectNode rollover =
                 phases.putObject("hot")
@@ -121,77 +127,99 @@ final class ElasticsearchSetup {
         return body;
     }
 
-    private void installTemplate(String name, String resource, boolean withIlm) {
-        String subject = "index template " + name;
-        String path = "/_index_template/" + name;
-        ObjectNode template = indexTemplate(resource, withIlm);
-        String hash = stampHash((ObjectNode) template.get("_meta"), template);
+    static ObjectNode ilmComponentTemplate() {
+        ObjectNode body = MAPPER.createObjectNode();
+        body.putObject("template")
+                .putObject("settings")
+                .putObject("index")
+                .putObject("lifecycle")
+                .put("name", ILM_POLICY);
+        meta(body.putObject("_meta"), "attaches ILM policy " + ILM_POLICY + " to deletion-watch's data streams");
+        return body;
+    }
+
+    /** An index template: the connectors' resource as it is. */
+    static ObjectNode indexTemplate(String resource) {
+        try {
+            return (ObjectNode) MAPPER.readTree(KibanaAssets.readResource(resource));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot parse " + resource, e);
+        }
+    }
+
+    private static void meta(ObjectNode meta, String description) {
+        meta.put("managed_by", "deletion-watch");
+        meta.put("description", description);
+    }
+
+    /**
+     * Creates, updates or leaves alone one object, by the hash in its metadata.
+     *
+     * @param metaPath where the metadata object is in the body, dot-separated
+     * @param installedMeta finds the metadata in the GET answer
+     */
+    private void install(
+            String subject,
+            String path,
+            ObjectNode body,
+            String metaPath,
+            Function<JsonNode, JsonNode> installedMeta,
+            String detail) {
+        ObjectNode meta = body;
+        for (String key : metaPath.split("\\.")) {
+            meta = meta.withObjectProperty(key);
+        }
+        String hash = stampHash(meta, body);
         HttpResponse existing = es.get(path);
-        String detail = withIlm ? "with ILM policy " + ILM_POLICY : "without ILM";
         if (existing.status() == 200) {
-            String current =
-                    existing.json()
-                            .path("index_templates")
-                            .path(0)
-                            .path("index_template")
-                            .path("_meta")
-                            .path(HASH_KEY)
-                            .asText();
-            if (hash.equals(current)) {
+            if (hash.equals(installedMeta.apply(existing.json()).path(HASH_KEY).asText())) {
                 report.record(subject, Outcome.UNCHANGED, detail);
                 return;
             }
-            es.expectSuccess(es.put(path, template), "updating " + subject);
+            es.expectSuccess(es.put(path, body), "updating " + subject);
             report.record(subject, Outcome.UPDATED, detail);
             return;
         }
         if (existing.status() != 404) {
             throw es.refused(existing, "reading " + subject);
         }
-        es.expectSuccess(es.put(path, template), "creating " + subject);
+        es.expectSuccess(es.put(path, body), "creating " + subject);
         report.record(subject, Outcome.CREATED, detail);
     }
 
-    /** The template from the connectors' resource, with the ILM policy when the cluster has ILM. */
-    static ObjectNode indexTemplate(String resource, boolean withIlm) {
-        ObjectNode template;
-        try {
-            template = (ObjectNode) MAPPER.readTree(KibanaAssets.readResource(resource));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot parse " + resource, e);
-        }
-        if (withIlm) {
-            template.withObjectProperty("template")
-                    .withObjectProperty("settings")
-                    .withObjectProperty("index")
-                    .putObject("lifecycle")
-                    .put("name", ILM_POLICY);
-        }
-        template.withObjectProperty("_meta");
-        return template;
-    }
-
     private void installRoles() {
-        ObjectNode writer = role(
-                "writes deletion-watch findings and dead letters; creates documents only",
-                new String[] {"monitor"},
-                new String[] {"create_doc", "auto_configure"},
-                false);
-        ObjectNode analyst = role(
-                "reads deletion-watch findings and dead letters and their Kibana dashboards",
-                new String[0],
-                new String[] {"read", "view_index_metadata"},
-                true);
-        if (installRole(WRITER_ROLE, writer)) {
-            installRole(ANALYST_ROLE, analyst);
+        HttpResponse probe = es.get("/_security/role/" + WRITER_ROLE);
+        Optional<String> missing = missingFeature(probe);
+        if (missing.isPresent()) {
+            for (String role : new String[] {WRITER_ROLE, ANALYST_ROLE}) {
+                report.record("role " + role, Outcome.SKIPPED,
+                        "the cluster has no security (" + missing.get() + "); no role can be created");
+            }
+            return;
         }
+        install("role " + WRITER_ROLE, "/_security/role/" + WRITER_ROLE, writerRole(), "metadata",
+                r -> r.path(WRITER_ROLE).path("metadata"), "");
+        install("role " + ANALYST_ROLE, "/_security/role/" + ANALYST_ROLE, analystRole(), "metadata",
+                r -> r.path(ANALYST_ROLE).path("metadata"), "");
     }
 
     /**
-     * A role on both data streams. The writer also gets {@code monitor} (cluster information and
-     * health, which a client checks before writing; no document access).
+     * Creates documents in the two data streams and nothing else; {@code auto_configure} lets the
+     * first write create the data stream, {@code monitor} lets a client read the cluster's
+     * information and health (no documents).
      */
-    static ObjectNode role(
+    static ObjectNode writerRole() {
+        return role("writes deletion-watch findings and dead letters; creates documents only",
+                new String[] {"monitor"}, new String[] {"create_doc", "auto_configure"}, false);
+    }
+
+    /** Reads the two data streams, and their dashboards and searches in Kibana. */
+    static ObjectNode analystRole() {
+        return role("reads deletion-watch findings and dead letters and their Kibana dashboards",
+                new String[0], new String[] {"read", "view_index_metadata"}, true);
+    }
+
+    private static ObjectNode role(
             String description, String[] cluster, String[] indexPrivileges, boolean kibanaRead) {
         ObjectNode role = MAPPER.createObjectNode();
         ArrayNode clusterNode = role.putArray("cluster");
@@ -207,7 +235,7 @@ final class ElasticsearchSetup {
             privileges.add(privilege);
         }
         if (kibanaRead) {
-            // Kibana stores feature privileges as application privileges of "kibana-.kibana".
+            // Kibana keeps its feature privileges as application privileges of "kibana-.kibana".
             ObjectNode kibana = role.putArray("applications").addObject();
             kibana.put("application", "kibana-.kibana");
             kibana.putArray("privileges")
@@ -216,46 +244,8 @@ final class ElasticsearchSetup {
                     .add("feature_visualize.read");
             kibana.putArray("resources").add("*");
         }
-        ObjectNode metadata = role.putObject("metadata");
-        metadata.put("managed_by", "deletion-watch");
-        metadata.put("description", description);
+        meta(role.putObject("metadata"), description);
         return role;
-    }
-
-    /** Installs a role; false when the cluster has no security (the next role is not tried). */
-    private boolean installRole(String name, ObjectNode role) {
-        String subject = "role " + name;
-        String path = "/_security/role/" + name;
-        String hash = stampHash((ObjectNode) role.get("metadata"), role);
-        HttpResponse existing = es.get(path);
-        Optional<String> missing = missingFeature(existing);
-        if (missing.isPresent()) {
-            report.record(
-                    subject,
-                    Outcome.SKIPPED,
-                    "the cluster has no security (" + missing.get() + "); no role can be created");
-            report.record(
-                    "role " + (name.equals(WRITER_ROLE) ? ANALYST_ROLE : WRITER_ROLE),
-                    Outcome.SKIPPED,
-                    "the cluster has no security");
-            return false;
-        }
-        if (existing.status() == 200) {
-            String current = existing.json().path(name).path("metadata").path(HASH_KEY).asText();
-            if (hash.equals(current)) {
-                report.record(subject, Outcome.UNCHANGED);
-                return true;
-            }
-            es.expectSuccess(es.put(path, role), "updating " + subject);
-            report.record(subject, Outcome.UPDATED);
-            return true;
-        }
-        if (existing.status() != 404) {
-            throw es.refused(existing, "reading " + subject);
-        }
-        es.expectSuccess(es.put(path, role), "creating " + subject);
-        report.record(subject, Outcome.CREATED);
-        return true;
     }
 
     /**

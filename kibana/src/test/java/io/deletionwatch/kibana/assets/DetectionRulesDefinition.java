@@ -42,7 +42,9 @@ final class DetectionRulesDefinition {
         rule.put("type", "query");
         rule.put("language", "kuery");
         rule.putArray("index").add(KibanaAssets.FINDINGS_DATA_STREAM_PATTERN);
-        rule.put("query", "event.kind:\"alert\" and " + finding.kql());
+        // Allowlisted callers' findings are kept for the record but raise no alert.
+        rule.put("query", "event.kind:\"alert\" and " + finding.kql()
+                + " and not deletion_watch.allowlisted:true");
         rule.put("enabled", true);
         rule.put("interval", "5m");
         rule.put("from", "now-10m");

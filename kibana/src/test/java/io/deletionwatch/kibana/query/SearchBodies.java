@@ -132,9 +132,10 @@ public final class SearchBodies {
             }
         }
         List<List<Double>> rows = new ArrayList<>();
-        JsonNode root = response.path("aggregations");
         ObjectNode top = MAPPER.createObjectNode();
-        top.setAll((ObjectNode) root.deepCopy());
+        if (response.path("aggregations").isObject()) {
+            top.setAll((ObjectNode) response.path("aggregations").deepCopy());
+        }
         top.put("doc_count", response.path("hits").path("total").path("value").asLong());
         collectRows(top, 0, buckets, metrics, rows);
         return rows;

@@ -3,13 +3,18 @@ package io.deletionwatch.kibana.setup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.deletionwatch.kibana.KibanaAssets;
 import io.deletionwatch.kibana.setup.FakeServer.Reply;
 import io.deletionwatch.kibana.setup.FakeServer.Request;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -32,8 +37,9 @@ class ElasticsearchSetupTest {
                     .allSatisfy(r -> assertThat(r.header("Authorization")).isEqualTo("ApiKey c2VjcmV0LWtleQ=="));
             assertThat(es.server.requests("PUT")).extracting(Request::path).containsExactly(
                     "/_ilm/policy/deletion-watch",
-                    "/_index_template/deletion-watch-findings",
-                    "/_index_template/deletion-watch-deadletter",
+                    "/_component_template/deletion-watch@ilm",
+                    "/_index_template/logs-deletion_watch.findings",
+                    "/_index_template/logs-deletion_watch.deadletter",
                     "/_security/role/deletion-watch-writer",
                     "/_security/role/deletion-watch-analyst");
             es.server.requests("PUT").forEach(r ->
@@ -44,13 +50,15 @@ class ElasticsearchSetupTest {
             assertThat(phases.path("delete").path("min_age").asText()).isEqualTo("90d");
             assertThat(phases.path("delete").path("actions").has("delete")).isTrue();
 
-            JsonNode findings = es.stored.get("/_index_template/deletion-watch-findings");
+            assertThat(es.stored.get("/_component_template/deletion-watch@ilm")
+                    .at("/template/settings/index/lifecycle/name").asText()).isEqualTo("deletion-watch");
+            JsonNode findings = es.stored.get("/_index_template/logs-deletion_watch.findings");
             assertThat(findings.path("index_patterns").get(0).asText()).isEqualTo("logs-deletion_watch.findings-*");
             assertThat(findings.path("data_stream").isObject()).isTrue();
-            assertThat(findings.at("/template/settings/index/lifecycle/name").asText()).isEqualTo("deletion-watch");
+            assertThat(findings.path("composed_of")).extracting(JsonNode::asText).containsExactly("deletion-watch@ilm");
             assertThat(findings.at("/template/mappings/properties/rule/properties/id/type").asText())
                     .isEqualTo("keyword");
-            assertThat(es.stored.get("/_index_template/deletion-watch-deadletter").path("index_patterns").get(0)
+            assertThat(es.stored.get("/_index_template/logs-deletion_watch.deadletter").path("index_patterns").get(0)
                     .asText()).isEqualTo("logs-deletion_watch.deadletter-*");
 
             JsonNode writer = es.stored.get("/_security/role/deletion-watch-writer");
@@ -68,8 +76,9 @@ class ElasticsearchSetupTest {
                     .allSatisfy(p -> assertThat(p).endsWith(".read"));
 
             assertThat(run.outcome("ILM policy deletion-watch")).isEqualTo("created");
-            assertThat(run.outcome("index template deletion-watch-findings")).isEqualTo("created");
-            assertThat(run.outcome("index template deletion-watch-deadletter")).isEqualTo("created");
+            assertThat(run.outcome("component template deletion-watch@ilm")).isEqualTo("created");
+            assertThat(run.outcome("index template logs-deletion_watch.findings")).isEqualTo("created");
+            assertThat(run.outcome("index template logs-deletion_watch.deadletter")).isEqualTo("created");
             assertThat(run.outcome("role deletion-watch-writer")).isEqualTo("created");
             assertThat(run.outcome("role deletion-watch-analyst")).isEqualTo("created");
             assertThat(run.out()).contains("version 9.5.3");
@@ -87,12 +96,13 @@ class ElasticsearchSetupTest {
 
             assertThat(second.exitCode()).as(second.toString()).isZero();
             assertThat(es.server.requests("PUT")).isEmpty();
-            for (String subject : List.of("ILM policy deletion-watch", "index template deletion-watch-findings",
-                    "index template deletion-watch-deadletter", "role deletion-watch-writer",
+            for (String subject : List.of("ILM policy deletion-watch", "component template deletion-watch@ilm",
+                    "index template logs-deletion_watch.findings", "index template logs-deletion_watch.deadletter",
+                    "role deletion-watch-writer",
                     "role deletion-watch-analyst")) {
                 assertThat(second.outcome(subject)).as(subject).isEqualTo("unchanged");
             }
-            assertThat(second.out()).contains("setup done: 5 unchanged, 1 skipped");
+            assertThat(second.out()).contains("setup done: 6 unchanged, 1 skipped");
         }
     }
 
@@ -108,7 +118,8 @@ class ElasticsearchSetupTest {
             assertThat(run.outcome("ILM policy deletion-watch")).isEqualTo("updated");
             assertThat(run.line("ILM policy deletion-watch"))
                     .contains("rollover after 3 days or 50 GB a shard, delete 3 days after rollover");
-            assertThat(run.outcome("index template deletion-watch-findings")).isEqualTo("unchanged");
+            assertThat(run.outcome("index template logs-deletion_watch.findings")).isEqualTo("unchanged");
+            assertThat(run.outcome("component template deletion-watch@ilm")).isEqualTo("unchanged");
             assertThat(es.server.requests("PUT")).extracting(Request::path)
                     .containsExactly("/_ilm/policy/deletion-watch");
         }
@@ -125,14 +136,12 @@ class ElasticsearchSetupTest {
             assertThat(run.outcome("role deletion-watch-writer")).isEqualTo("skipped");
             assertThat(run.outcome("role deletion-watch-analyst")).isEqualTo("skipped");
             assertThat(run.line("role deletion-watch-writer")).contains("the cluster has no security");
-            assertThat(run.outcome("index template deletion-watch-findings")).isEqualTo("created");
-            assertThat(run.line("index template deletion-watch-findings")).endsWith("without ILM");
-            assertThat(es.stored.get("/_index_template/deletion-watch-findings")
-                    .at("/template/settings/index/lifecycle").isMissingNode()).isTrue();
+            assertThat(run.outcome("component template deletion-watch@ilm")).isEqualTo("skipped");
+            assertThat(run.outcome("index template logs-deletion_watch.findings")).isEqualTo("created");
             assertThat(es.server.requests("PUT")).extracting(Request::path).containsExactly(
-                    "/_index_template/deletion-watch-findings", "/_index_template/deletion-watch-deadletter");
+                    "/_index_template/logs-deletion_watch.findings", "/_index_template/logs-deletion_watch.deadletter");
             assertThat(es.server.requests()).allSatisfy(r -> assertThat(r.header("Authorization")).isNull());
-            assertThat(run.out()).contains("setup done: 2 created, 4 skipped");
+            assertThat(run.out()).contains("setup done: 2 created, 5 skipped");
         }
     }
 
@@ -181,7 +190,7 @@ class ElasticsearchSetupTest {
                     "setup failed: Elasticsearch at " + es.url() + " refused to let user writer from ES_USERNAME "
                             + "creating role deletion-watch-writer (403 Forbidden): security_exception: action "
                             + "[cluster:admin/xpack/security/role/put] is unauthorized for user [writer]");
-            assertThat(run.out()).contains("setup stopped after: 3 created");
+            assertThat(run.out()).contains("setup stopped after: 4 created");
             assertThat(es.requests()).extracting(Request::path).doesNotContain("/_security/role/deletion-watch-analyst");
         }
     }
@@ -204,8 +213,10 @@ class ElasticsearchSetupTest {
         try (FakeElasticsearch full = new FakeElasticsearch(false, false);
                 FakeServer es = new FakeServer()) {
             es.handler(r -> r.method().equals("PUT")
-                    ? Reply.json(400, "{\"error\":{\"type\":\"illegal_argument_exception\",\"reason\":\"unknown "
-                            + "setting [index.lifecycle.name]\"},\"status\":400}")
+                    ? Reply.json(400, "{\"error\":{\"type\":\"illegal_argument_exception\",\"reason\":\"index "
+                            + "template [logs-deletion_watch.findings] has index patterns [logs-deletion_watch.findings-*] "
+                            + "matching patterns from existing templates [old] that have the same priority [250]\"},"
+                            + "\"status\":400}")
                     : full.answer(r));
 
             SetupRun run = SetupRun.of(Map.of(), "--es-url", es.url().toString());
@@ -213,9 +224,29 @@ class ElasticsearchSetupTest {
             assertThat(run.exitCode()).isEqualTo(1);
             assertThat(run.err().strip()).isEqualTo(
                     "setup failed: Elasticsearch at " + es.url() + " answered 400 to PUT "
-                            + "/_index_template/deletion-watch-findings while creating index template "
-                            + "deletion-watch-findings: illegal_argument_exception: unknown setting "
-                            + "[index.lifecycle.name]");
+                            + "/_index_template/logs-deletion_watch.findings while creating index template "
+                            + "logs-deletion_watch.findings: illegal_argument_exception: index template "
+                            + "[logs-deletion_watch.findings] has index patterns [logs-deletion_watch.findings-*] "
+                            + "matching patterns from existing templates [old] that have the same priority [250]");
+        }
+    }
+
+    @Test
+    void indexTemplatesAreTheConnectorsResourcesWithTheHashTheSinksInstallerComputes() throws Exception {
+        try (FakeElasticsearch es = new FakeElasticsearch(false, false)) {
+            SetupRun.of(Map.of(), "--es-url", es.server.url().toString());
+
+            ObjectMapper mapper = new ObjectMapper();
+            for (String name : List.of("findings", "deadletter")) {
+                ObjectNode resource =
+                        (ObjectNode) mapper.readTree(
+                                KibanaAssets.readResource(
+                                        "/io/deletionwatch/connectors/elasticsearch/" + name + "-template.json"));
+                String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                        .digest(mapper.writeValueAsBytes(resource)));
+                ((ObjectNode) resource.get("_meta")).put("content_hash", hash);
+                assertThat(es.stored.get("/_index_template/logs-deletion_watch." + name)).isEqualTo(resource);
+            }
         }
     }
 }

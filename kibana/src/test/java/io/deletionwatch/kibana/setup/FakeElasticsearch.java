@@ -51,6 +51,13 @@ final class FakeElasticsearch implements AutoCloseable {
                         : Reply.json(200, "{\"index_templates\":[{\"name\":\"" + name + "\",\"index_template\":"
                                 + value + "}]}");
             }
+            if (path.startsWith("/_component_template/")) {
+                return value == null
+                        ? Reply.json(404, "{\"error\":{\"type\":\"resource_not_found_exception\",\"reason\":"
+                                + "\"component template matching [" + name + "] not found\"},\"status\":404}")
+                        : Reply.json(200, "{\"component_templates\":[{\"name\":\"" + name
+                                + "\",\"component_template\":" + value + "}]}");
+            }
             if (path.startsWith("/_ilm/policy/")) {
                 return value == null
                         ? Reply.json(404, "{\"error\":{\"type\":\"resource_not_found_exception\",\"reason\":"
