@@ -47,7 +47,7 @@ class SavedObjectsTest {
                     "dashboard",
                     List.of("panelsJSON", "optionsJSON", "kibanaSavedObjectMeta.searchSourceJSON"));
 
-    static final Set<String> LENS_TYPES = Set.of("lnsXY", "lnsMetric", "lnsDatatable", "lnsPie");
+    static final Set<String> LENS_TYPES = Set.of("lnsXY", "lnsMetric", "lnsDatatable");
 
     private final SavedObjectsFile file = SavedObjectsFile.load();
 
@@ -219,10 +219,6 @@ class SavedObjectsTest {
                     vis.path("columns").forEach(c -> accessors.add(c.path("columnId").asText()));
                     accessors.add(vis.path("sorting").path("columnId").asText());
                 }
-                case "lnsPie" -> vis.path("layers").forEach(l -> {
-                    l.path("primaryGroups").forEach(a -> accessors.add(a.asText()));
-                    l.path("metrics").forEach(a -> accessors.add(a.asText()));
-                });
                 default -> throw new AssertionError(layer.visualizationType());
             }
             assertThat(ids).as("%s: every accessor is a column and every column is shown", layer)

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * Lens visualizations by value, in the form Kibana 8.9 stores them ({@code formBased} layers, the
- * new metric visualization, partition {@code metrics} arrays). One layer per chart.
+ * new metric visualization). One layer per chart.
  */
 final class Lens {
     static final ObjectMapper MAPPER = new ObjectMapper();
@@ -71,8 +71,7 @@ final class Lens {
     enum Kind {
         XY("lnsXY"),
         METRIC("lnsMetric"),
-        TABLE("lnsDatatable"),
-        PIE("lnsPie");
+        TABLE("lnsDatatable");
 
         final String visualizationType;
 
@@ -196,20 +195,6 @@ final class Lens {
                             .put("columnId", byValue ? bucketIds.get(0) : metricIds.get(0))
                             .put("direction", "desc");
                 }
-                case PIE -> {
-                    vis.put("shape", "donut");
-                    ObjectNode layer = vis.putArray("layers").addObject();
-                    layer.put("layerId", layerId);
-                    ArrayNode groups = layer.putArray("primaryGroups");
-                    bucketIds.forEach(groups::add);
-                    ArrayNode metricsNode = layer.putArray("metrics");
-                    metricIds.forEach(metricsNode::add);
-                    layer.put("numberDisplay", "percent");
-                    layer.put("categoryDisplay", "default");
-                    layer.put("legendDisplay", "default");
-                    layer.put("nestedLegend", false);
-                    layer.put("layerType", "data");
-                }
                 default -> throw new IllegalStateException();
             }
             return vis;
@@ -295,9 +280,5 @@ final class Lens {
             String title, String dataView, String query, List<Terms> rows, Metric... metrics) {
         return new Chart(
                 Kind.TABLE, title, dataView, query, null, List.copyOf(rows), List.of(metrics));
-    }
-
-    static Chart pie(String title, String dataView, String query, Terms group, Metric metric) {
-        return new Chart(Kind.PIE, title, dataView, query, null, List.of(group), List.of(metric));
     }
 }
