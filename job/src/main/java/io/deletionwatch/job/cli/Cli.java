@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             DetectCommand.class,
             LocalCommand.class,
+            SetupCommand.class,
             CommandLine.HelpCommand.class
         },
         description = {

@@ -24,7 +24,9 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
+import io.deletionwatch.connectors.localstack.ElasticsearchNodeExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -33,6 +35,8 @@ import org.junit.jupiter.api.TestFactory;
  * letters: every one returns the expected, non-empty results.
  */
 class AssetQueriesAgainstElasticsearchITCase {
+    @RegisterExtension static final ElasticsearchNodeExtension ES = RealElasticsearch.NODE;
+
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final SavedObjectsFile FILE = SavedObjectsFile.load();
 

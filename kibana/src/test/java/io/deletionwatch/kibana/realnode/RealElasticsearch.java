@@ -1,10 +1,9 @@
 package io.deletionwatch.kibana.realnode;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.deletionwatch.connectors.localstack.ElasticsearchNodeExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -20,25 +19,20 @@ import java.util.UUID;
 /**
  * The real local Elasticsearch node the ITCases run against, and the few calls they make to it.
  *
- * <p>The node comes from {@code -Ddeletionwatch.es.url} (or the {@code DELETION_WATCH_ES_URL}
- * environment variable); without one the ITCases are skipped with a message saying so. Once the
- * connectors' {@code ElasticsearchNodeExtension} is on this branch, {@link #url()} takes the node
- * from it instead.
+ * <p>The node is the one {@link ElasticsearchNodeExtension} starts for the whole test run; the
+ * ITCases register {@link #NODE} so that it is up before they ask for {@link #url()}.
  */
 final class RealElasticsearch {
-    static final String PROPERTY = "deletionwatch.es.url";
+    static final ElasticsearchNodeExtension NODE = new ElasticsearchNodeExtension();
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     private RealElasticsearch() {}
 
-    /** The node's URL; skips the calling test when no node is given. */
+    /** The node's URL. */
     static String url() {
-        String url = System.getProperty(PROPERTY, System.getenv("DELETION_WATCH_ES_URL"));
-        assumeTrue(url != null && !url.isBlank(),
-                "no Elasticsearch node: set -D" + PROPERTY + "=http://127.0.0.1:<port>");
-        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        return NODE.url();
     }
 
     /** A data-stream namespace of its own: the node cannot delete data streams between runs. */

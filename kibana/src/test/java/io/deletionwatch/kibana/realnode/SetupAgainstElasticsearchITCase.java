@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import io.deletionwatch.connectors.localstack.ElasticsearchNodeExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code setup} against the real local node, which has neither ILM nor security: the templates are
@@ -18,6 +20,8 @@ import org.junit.jupiter.api.Test;
  * reported as skipped.
  */
 class SetupAgainstElasticsearchITCase {
+    @RegisterExtension static final ElasticsearchNodeExtension ES = RealElasticsearch.NODE;
+
     private static final List<String> TEMPLATES =
             List.of("logs-deletion_watch.findings", "logs-deletion_watch.deadletter");
 
