@@ -121,6 +121,7 @@ final class BulkIndexer implements AutoCloseable {
                 metrics.bulkRequests.inc();
                 response = client.bulk(request(pending));
             } catch (IOException | RuntimeException e) {
+                failIfInterrupted(e);
                 if (!RetryPolicy.isRetriable(e)) {
                     throw new IOException(
                             "Elasticsearch refused a bulk request of "
@@ -253,6 +254,7 @@ final class BulkIndexer implements AutoCloseable {
             try {
                 install();
             } catch (IOException | RuntimeException e) {
+                failIfInterrupted(e);
                 if (!RetryPolicy.isRetriable(e)) {
                     throw templateFailure(e);
                 }
@@ -299,6 +301,23 @@ final class BulkIndexer implements AutoCloseable {
             suppressedWarnings++;
         }
         Thread.sleep(delay.toMillis());
+    }
+
+    /**
+     * Task cancellation interrupts the thread; the HTTP client may report that as an I/O error,
+     * which must end the retries rather than count as one.
+     */
+    private static void failIfInterrupted(Exception e) throws InterruptedException {
+        boolean interrupted = Thread.currentThread().isInterrupted();
+        for (Throwable cause = e; cause != null && !interrupted; cause = cause.getCause()) {
+            interrupted = cause instanceof InterruptedException;
+        }
+        if (interrupted) {
+            InterruptedException stop =
+                    new InterruptedException("interrupted while talking to Elasticsearch");
+            stop.addSuppressed(e);
+            throw stop;
+        }
     }
 
     /** A one-line description of a failure, without request content. */
