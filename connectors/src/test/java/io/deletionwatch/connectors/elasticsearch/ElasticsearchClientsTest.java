@@ -45,7 +45,9 @@ class ElasticsearchClientsTest {
                 .isEqualTo(
                         "Basic "
                                 + Base64.getEncoder()
-                                        .encodeToString("ingest:pässword".getBytes(StandardCharsets.UTF_8)));
+                                        .encodeToString(
+                                                "ingest:pässword"
+                                                        .getBytes(StandardCharsets.UTF_8)));
         assertThat(header.isSensitive()).isTrue();
     }
 

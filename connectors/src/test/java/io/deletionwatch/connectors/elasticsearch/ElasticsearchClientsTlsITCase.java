@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -43,13 +42,36 @@ class ElasticsearchClientsTlsITCase {
         Path keyStore = dir.resolve("server.p12");
         caFile = dir.resolve("ca.pem");
         keytool(
-                "-genkeypair", "-alias", "es", "-keyalg", "EC", "-dname", "CN=localhost",
-                "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2",
-                "-keystore", keyStore.toString(), "-storetype", "PKCS12",
-                "-storepass", PASSWORD, "-keypass", PASSWORD);
+                "-genkeypair",
+                "-alias",
+                "es",
+                "-keyalg",
+                "EC",
+                "-dname",
+                "CN=localhost",
+                "-ext",
+                "SAN=ip:127.0.0.1,dns:localhost",
+                "-validity",
+                "2",
+                "-keystore",
+                keyStore.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                PASSWORD,
+                "-keypass",
+                PASSWORD);
         keytool(
-                "-exportcert", "-rfc", "-alias", "es", "-keystore", keyStore.toString(),
-                "-storepass", PASSWORD, "-file", caFile.toString());
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                "es",
+                "-keystore",
+                keyStore.toString(),
+                "-storepass",
+                PASSWORD,
+                "-file",
+                caFile.toString());
 
         KeyStore keys = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(keyStore)) {
@@ -85,7 +107,9 @@ class ElasticsearchClientsTlsITCase {
     void theClientTrustsTheCaFileAndSendsTheApiKey() throws Exception {
         ElasticsearchClient client =
                 ElasticsearchClients.create(
-                        options().credentials(new Credentials.ApiKey(Secret.environment("ES_API_KEY")))
+                        options()
+                                .credentials(
+                                        new Credentials.ApiKey(Secret.environment("ES_API_KEY")))
                                 .caCertificateFile(caFile.toString())
                                 .build(),
                         Map.of("ES_API_KEY", "a2V5OnNlY3JldA=="));
@@ -104,8 +128,7 @@ class ElasticsearchClientsTlsITCase {
         ElasticsearchClient client = ElasticsearchClients.create(options().build(), Map.of());
         try {
             assertThatThrownBy(() -> client.ping())
-                    .hasRootCauseInstanceOf(
-                            java.security.cert.CertPathBuilderException.class);
+                    .hasRootCauseInstanceOf(java.security.cert.CertPathBuilderException.class);
         } finally {
             ElasticsearchClients.close(client);
         }
@@ -120,7 +143,9 @@ class ElasticsearchClientsTlsITCase {
     private static void keytool(String... arguments) throws Exception {
         List<String> command =
                 new java.util.ArrayList<>(
-                        List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
+                        List.of(
+                                Path.of(System.getProperty("java.home"), "bin", "keytool")
+                                        .toString()));
         command.addAll(List.of(arguments));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes());

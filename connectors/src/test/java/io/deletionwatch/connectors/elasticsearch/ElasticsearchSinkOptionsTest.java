@@ -16,7 +16,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ElasticsearchSinkOptionsTest {
-    private static final String API_KEY = "VnVhQ2ZHY0JDZGJrUW0tZTVhT3g6dWkybHAyYXhUTm1zeWFrdzl0dk5udw==";
+    private static final String API_KEY =
+            "VnVhQ2ZHY0JDZGJrUW0tZTVhT3g6dWkybHAyYXhUTm1zeWFrdzl0dk5udw==";
     private static final String PASSWORD = "s3cr3t-Pa55";
 
     @Test
@@ -44,7 +45,8 @@ class ElasticsearchSinkOptionsTest {
         ElasticsearchSinkOptions options =
                 ElasticsearchSinkOptions.fromEnvironment(
                                 Map.of(
-                                        "ES_URL", "https://a.example.com:9243, https://b.example.com",
+                                        "ES_URL",
+                                                "https://a.example.com:9243, https://b.example.com",
                                         "ES_CA_CERT", "/etc/deletion-watch/ca.pem",
                                         "ES_API_KEY", API_KEY))
                         .build();
@@ -61,7 +63,8 @@ class ElasticsearchSinkOptionsTest {
     @Test
     void theEnvironmentGivesBasicCredentialsWithThePasswordByReference() {
         Credentials credentials =
-                Credentials.fromEnvironment(Map.of("ES_USERNAME", "ingest", "ES_PASSWORD", PASSWORD));
+                Credentials.fromEnvironment(
+                        Map.of("ES_USERNAME", "ingest", "ES_PASSWORD", PASSWORD));
 
         assertThat(credentials)
                 .isEqualTo(new Credentials.Basic("ingest", Secret.environment("ES_PASSWORD")));
@@ -73,7 +76,11 @@ class ElasticsearchSinkOptionsTest {
                 .isEqualTo(new Credentials.ApiKey(Secret.file("/run/secrets/es-key")));
         assertThat(
                         Credentials.fromEnvironment(
-                                Map.of("ES_USERNAME", "ingest", "ES_PASSWORD_FILE", "/run/secrets/pw")))
+                                Map.of(
+                                        "ES_USERNAME",
+                                        "ingest",
+                                        "ES_PASSWORD_FILE",
+                                        "/run/secrets/pw")))
                 .isEqualTo(new Credentials.Basic("ingest", Secret.file("/run/secrets/pw")));
     }
 
@@ -109,7 +116,8 @@ class ElasticsearchSinkOptionsTest {
                         "ES_URL", "https://es.example.com",
                         "ES_USERNAME", "ingest",
                         "ES_PASSWORD", PASSWORD);
-        ElasticsearchSinkOptions basic = ElasticsearchSinkOptions.fromEnvironment(environment).build();
+        ElasticsearchSinkOptions basic =
+                ElasticsearchSinkOptions.fromEnvironment(environment).build();
         ElasticsearchSinkOptions apiKey =
                 ElasticsearchSinkOptions.fromEnvironment(
                                 Map.of("ES_URL", "https://es.example.com", "ES_API_KEY", API_KEY))
@@ -118,12 +126,15 @@ class ElasticsearchSinkOptionsTest {
         assertThat(basic.toString())
                 .contains("Basic[username=ingest, password=env:ES_PASSWORD]")
                 .doesNotContain(PASSWORD);
-        assertThat(apiKey.toString()).contains("ApiKey[key=env:ES_API_KEY]").doesNotContain(API_KEY);
-        assertThat(ElasticsearchSink.<String>builder()
-                        .options(apiKey)
-                        .converter(s -> null)
-                        .build()
-                        .toString())
+        assertThat(apiKey.toString())
+                .contains("ApiKey[key=env:ES_API_KEY]")
+                .doesNotContain(API_KEY);
+        assertThat(
+                        ElasticsearchSink.<String>builder()
+                                .options(apiKey)
+                                .converter(s -> null)
+                                .build()
+                                .toString())
                 .doesNotContain(API_KEY);
     }
 

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * leave, and what happens when even a dead letter is refused.
  */
 class ElasticsearchSinkWriterITCase {
-    @RegisterExtension static final ElasticsearchNodeExtension ES = new ElasticsearchNodeExtension();
+    @RegisterExtension
+    static final ElasticsearchNodeExtension ES = new ElasticsearchNodeExtension();
 
     @Test
     void bufferedFindingsStayUntilTheIntervalTimerFires() throws Exception {
@@ -80,9 +81,7 @@ class ElasticsearchSinkWriterITCase {
         String namespace = ElasticsearchNodeExtension.uniqueNamespace();
         // No template makes this a data stream, so the sink's require_data_stream refuses it.
         ElasticsearchSinkOptions options =
-                options()
-                        .deadLetterDataStream("deletion-watch-no-template-" + namespace)
-                        .build();
+                options().deadLetterDataStream("deletion-watch-no-template-" + namespace).build();
         SinkMetrics metrics = metrics();
         try (ElasticsearchSinkWriter<IndexedDocument> writer =
                 writer(options, new ManualTime(), metrics)) {
@@ -117,7 +116,8 @@ class ElasticsearchSinkWriterITCase {
         BulkIndexer indexer =
                 new BulkIndexer(
                         options, ElasticsearchClients.create(options), metrics, Clock.systemUTC());
-        return new ElasticsearchSinkWriter<>(document -> document, indexer, time, options.maxInterval());
+        return new ElasticsearchSinkWriter<>(
+                document -> document, indexer, time, options.maxInterval());
     }
 
     /** Processing time that stands still; registered timers fire when the test says so. */

@@ -15,7 +15,8 @@ class SecretTest {
 
     @Test
     void anEnvironmentSecretIsReadFromItsVariable() throws IOException {
-        assertThat(Secret.environment("ES_API_KEY").resolve(Map.of("ES_API_KEY", "abc=="))).isEqualTo("abc==");
+        assertThat(Secret.environment("ES_API_KEY").resolve(Map.of("ES_API_KEY", "abc==")))
+                .isEqualTo("abc==");
     }
 
     @Test

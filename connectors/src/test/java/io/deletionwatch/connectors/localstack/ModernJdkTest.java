@@ -78,7 +78,9 @@ class ModernJdkTest {
             Path file = Files.writeString(bin.resolve(tool), "#!/bin/sh\n");
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
-        Files.writeString(home.resolve("release"), "IMPLEMENTOR=\"test\"\nJAVA_VERSION=\"" + version + "\"\n");
+        Files.writeString(
+                home.resolve("release"),
+                "IMPLEMENTOR=\"test\"\nJAVA_VERSION=\"" + version + "\"\n");
         return home;
     }
 }
