@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Buffers documents and creates them in Elasticsearch with bulk requests, blocking until every
- * document has an answer: created, already there (409), or refused and dead-lettered. Requests
- * that fail as a whole (node unreachable, 429, 5xx) and retriable items are sent again after an
+ * document has an answer: created, already there (409), or refused and dead-lettered. Requests that
+ * fail as a whole (node unreachable, 429, 5xx) and retriable items are sent again after an
  * exponential backoff, for as long as it takes; blocking the caller is the backpressure.
  *
  * <p>Not thread-safe: the Flink writer calls it from the task's mailbox thread only.
@@ -32,8 +32,10 @@ final class BulkIndexer implements AutoCloseable {
     static final String STAGE = "sink";
 
     private static final Logger LOG = LoggerFactory.getLogger(BulkIndexer.class);
+
     /** At most one warning per this interval while retrying; the rest are counted. */
     private static final Duration WARN_INTERVAL = Duration.ofSeconds(5);
+
     /** Bulk metadata per document ({"create":{"_index":..,"_id":..}}), for the size estimate. */
     private static final int ACTION_OVERHEAD_BYTES = 96;
 
@@ -48,7 +50,9 @@ final class BulkIndexer implements AutoCloseable {
     private long lastWarning = Long.MIN_VALUE;
     private int suppressedWarnings;
 
-    /** One document to create; {@code deadLetter} marks a dead letter, which is never re-wrapped. */
+    /**
+     * One document to create; {@code deadLetter} marks a dead letter, which is never re-wrapped.
+     */
     private record Action(String index, String id, byte[] source, boolean deadLetter) {}
 
     BulkIndexer(
@@ -121,6 +125,7 @@ final class BulkIndexer implements AutoCloseable {
                 metrics.bulkRequests.inc();
                 response = client.bulk(request(pending));
             } catch (IOException | RuntimeException e) {
+                failIfInterrupted(e);
                 if (!RetryPolicy.isRetriable(e)) {
                     throw new IOException(
                             "Elasticsearch refused a bulk request of "
@@ -204,7 +209,9 @@ final class BulkIndexer implements AutoCloseable {
         return new Round(next, retriable, retryReason);
     }
 
-    /** The request; {@code require_data_stream} stops a missing template from making a plain index. */
+    /**
+     * The request; {@code require_data_stream} stops a missing template from making a plain index.
+     */
     private static BulkRequest request(List<Action> actions) {
         BulkRequest.Builder request = new BulkRequest.Builder().requireDataStream(true);
         for (Action action : actions) {
@@ -253,6 +260,7 @@ final class BulkIndexer implements AutoCloseable {
             try {
                 install();
             } catch (IOException | RuntimeException e) {
+                failIfInterrupted(e);
                 if (!RetryPolicy.isRetriable(e)) {
                     throw templateFailure(e);
                 }
@@ -299,6 +307,23 @@ final class BulkIndexer implements AutoCloseable {
             suppressedWarnings++;
         }
         Thread.sleep(delay.toMillis());
+    }
+
+    /**
+     * Task cancellation interrupts the thread; the HTTP client may report that as an I/O error,
+     * which must end the retries rather than count as one.
+     */
+    private static void failIfInterrupted(Exception e) throws InterruptedException {
+        boolean interrupted = Thread.currentThread().isInterrupted();
+        for (Throwable cause = e; cause != null && !interrupted; cause = cause.getCause()) {
+            interrupted = cause instanceof InterruptedException;
+        }
+        if (interrupted) {
+            InterruptedException stop =
+                    new InterruptedException("interrupted while talking to Elasticsearch");
+            stop.addSuppressed(e);
+            throw stop;
+        }
     }
 
     /** A one-line description of a failure, without request content. */

@@ -51,8 +51,8 @@ public sealed interface Credentials extends Serializable
     }
 
     /**
-     * The credentials the environment asks for: {@code ES_API_KEY} (or {@code ES_API_KEY_FILE},
-     * a file holding it), else {@code ES_USERNAME} with {@code ES_PASSWORD} (or {@code
+     * The credentials the environment asks for: {@code ES_API_KEY} (or {@code ES_API_KEY_FILE}, a
+     * file holding it), else {@code ES_USERNAME} with {@code ES_PASSWORD} (or {@code
      * ES_PASSWORD_FILE}), else none. Only names are kept; values are read when the client is built.
      *
      * @throws IllegalArgumentException when the variables contradict each other

@@ -36,8 +36,8 @@ public final class ElasticsearchClients {
     private ElasticsearchClients() {}
 
     /**
-     * A client for the options' endpoints, with secrets read from this process's environment.
-     * Close it with {@link #close(ElasticsearchClient)}.
+     * A client for the options' endpoints, with secrets read from this process's environment. Close
+     * it with {@link #close(ElasticsearchClient)}.
      *
      * @throws IOException when a secret or the CA file cannot be read; the message never holds a
      *     secret
@@ -48,10 +48,11 @@ public final class ElasticsearchClients {
 
     /** As {@link #create(ElasticsearchSinkOptions)}, with secrets from the given environment. */
     public static ElasticsearchClient create(
-            ElasticsearchSinkOptions options, Map<String, String> environment)
-            throws IOException {
-        HttpHost[] hosts = options.hosts().stream().map(ElasticsearchClients::httpHost)
-                .toArray(HttpHost[]::new);
+            ElasticsearchSinkOptions options, Map<String, String> environment) throws IOException {
+        HttpHost[] hosts =
+                options.hosts().stream()
+                        .map(ElasticsearchClients::httpHost)
+                        .toArray(HttpHost[]::new);
         Rest5ClientBuilder builder = Rest5Client.builder(hosts);
         if (!options.pathPrefix().isEmpty()) {
             builder.setPathPrefix(options.pathPrefix());
@@ -85,7 +86,8 @@ public final class ElasticsearchClients {
     static Header authorization(Credentials credentials, Map<String, String> environment)
             throws IOException {
         if (credentials instanceof Credentials.ApiKey apiKey) {
-            return new BasicHeader("Authorization", "ApiKey " + apiKey.key().resolve(environment), true);
+            return new BasicHeader(
+                    "Authorization", "ApiKey " + apiKey.key().resolve(environment), true);
         }
         if (credentials instanceof Credentials.Basic basic) {
             String pair = basic.username() + ":" + basic.password().resolve(environment);

@@ -25,8 +25,8 @@ import java.util.Map;
  *     the JVM's default CAs
  * @param maxActions a bulk request is sent when this many documents are buffered; default 500
  * @param maxBytes ... or when their JSON reaches this size; default 5 MiB
- * @param maxInterval ... or this long after the first buffered document; zero sends only when
- *     full or on a checkpoint; default 1 s
+ * @param maxInterval ... or this long after the first buffered document; zero sends only when full
+ *     or on a checkpoint; default 1 s
  * @param initialBackoff the first wait before retrying a failed request; default 100 ms
  * @param maxBackoff the longest wait between retries (the wait doubles up to it); default 30 s
  * @param installTemplates whether the writer installs the index templates at start; default true
@@ -55,6 +55,7 @@ public record ElasticsearchSinkOptions(
 
     /** The variable {@link #fromEnvironment} reads the endpoints from (comma-separated). */
     public static final String URL_VARIABLE = "ES_URL";
+
     /** The variable {@link #fromEnvironment} reads the CA certificate file from. */
     public static final String CA_CERTIFICATE_VARIABLE = "ES_CA_CERT";
 
@@ -69,15 +70,15 @@ public record ElasticsearchSinkOptions(
             String path = pathPrefix(host);
             if (prefix != null && !prefix.equals(path)) {
                 throw new IllegalArgumentException(
-                        "all Elasticsearch URLs must have the same path prefix, got "
-                                + hosts);
+                        "all Elasticsearch URLs must have the same path prefix, got " + hosts);
             }
             prefix = path;
         }
         validateDataStream("dataStream", dataStream);
         validateDataStream("deadLetterDataStream", deadLetterDataStream);
         if (credentials == null) {
-            throw new IllegalArgumentException("credentials must not be null; use Credentials.none()");
+            throw new IllegalArgumentException(
+                    "credentials must not be null; use Credentials.none()");
         }
         if (caCertificateFile != null) {
             if (caCertificateFile.isBlank()) {
@@ -180,7 +181,8 @@ public record ElasticsearchSinkOptions(
     }
 
     private static void validateHost(URI host) {
-        String shown = host.getUserInfo() == null ? String.valueOf(host) : "(a URL with credentials)";
+        String shown =
+                host.getUserInfo() == null ? String.valueOf(host) : "(a URL with credentials)";
         String scheme = host.getScheme() == null ? "" : host.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw new IllegalArgumentException(
@@ -226,7 +228,9 @@ public record ElasticsearchSinkOptions(
         if (!name.equals(name.toLowerCase(Locale.ROOT))) {
             throw new IllegalArgumentException(option + " must be lower case, got " + name);
         }
-        if (name.startsWith("-") || name.startsWith("_") || name.startsWith("+")
+        if (name.startsWith("-")
+                || name.startsWith("_")
+                || name.startsWith("+")
                 || name.startsWith(".")) {
             throw new IllegalArgumentException(
                     option + " must not start with '-', '_', '+' or '.', got " + name);

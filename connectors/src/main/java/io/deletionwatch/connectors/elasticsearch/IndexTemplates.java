@@ -24,6 +24,7 @@ import java.util.Map;
 public final class IndexTemplates {
     /** The template for {@code logs-deletion_watch.findings-*}. */
     public static final String FINDINGS = "logs-deletion_watch.findings";
+
     /** The template for {@code logs-deletion_watch.deadletter-*}. */
     public static final String DEAD_LETTERS = "logs-deletion_watch.deadletter";
 

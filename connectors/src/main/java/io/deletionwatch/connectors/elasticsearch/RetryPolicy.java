@@ -54,8 +54,8 @@ public final class RetryPolicy {
 
     /**
      * Whether a failed request is worth retrying: I/O errors (refused connection, timeouts, the
-     * node going away) and retriable statuses. Other 4xx answers to a whole request (401, 403,
-     * 404, 400) mean the configuration is wrong; retrying would hide that.
+     * node going away) and retriable statuses. Other 4xx answers to a whole request (401, 403, 404,
+     * 400) mean the configuration is wrong; retrying would hide that.
      */
     public static boolean isRetriable(Exception failure) {
         if (failure instanceof ElasticsearchException e) {

@@ -9,9 +9,9 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Where a secret comes from: an environment variable or a file. Only the reference travels with
- * the job (and appears in {@link #toString()}); the value is read where the client is built, on
- * the TaskManager, and is never kept in options, logs or exception messages.
+ * Where a secret comes from: an environment variable or a file. Only the reference travels with the
+ * job (and appears in {@link #toString()}); the value is read where the client is built, on the
+ * TaskManager, and is never kept in options, logs or exception messages.
  *
  * @param source environment variable or file
  * @param reference the variable name or the file path

@@ -14,16 +14,22 @@ import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 public final class SinkMetrics {
     /** Documents Elasticsearch created. */
     public static final String DOCUMENTS_SENT = "documentsSent";
+
     /** Documents answered 409: already there, e.g. after a replay; counted as success. */
     public static final String DOCUMENTS_ALREADY_PRESENT = "documentsAlreadyPresent";
+
     /** Documents refused (400 and other 4xx) and written to the dead-letter data stream. */
     public static final String DOCUMENTS_DEAD_LETTERED = "documentsDeadLettered";
+
     /** Dead letters Elasticsearch refused as well; they are only logged. */
     public static final String DEAD_LETTER_FAILURES = "deadLetterFailures";
+
     /** Waits before a retry (of a bulk request, its retriable items or the template install). */
     public static final String RETRIES = "retries";
+
     /** Bulk requests sent, retries included. */
     public static final String BULK_REQUESTS = "bulkRequests";
+
     /** Documents accepted by the writer and not yet answered by Elasticsearch. */
     public static final String IN_FLIGHT = "inFlight";
 

@@ -17,9 +17,9 @@ import java.util.stream.Stream;
  * (Elasticsearch 9 is class-file 65, Java 21).
  *
  * <p>Looks in order at {@code $ES_JAVA_HOME}, {@code $JAVA21_HOME}, this JVM, {@code $JAVA_HOME}
- * and every JDK under {@code /usr/lib/jvm}, reading each one's {@code release} file; the
- * newest suitable JDK under {@code /usr/lib/jvm} wins. A variable that is set must point at a
- * suitable JDK: a wrong setting is reported rather than silently skipped.
+ * and every JDK under {@code /usr/lib/jvm}, reading each one's {@code release} file; the newest
+ * suitable JDK under {@code /usr/lib/jvm} wins. A variable that is set must point at a suitable
+ * JDK: a wrong setting is reported rather than silently skipped.
  */
 public final class ModernJdk {
     /** The variables a user sets to choose the JDK, most specific first. */
@@ -35,7 +35,8 @@ public final class ModernJdk {
      * @throws IOException naming what to install or set when there is none
      */
     public static Path find(int minimum) throws IOException {
-        return find(minimum, System.getenv(), Path.of(System.getProperty("java.home")), SYSTEM_JDKS);
+        return find(
+                minimum, System.getenv(), Path.of(System.getProperty("java.home")), SYSTEM_JDKS);
     }
 
     static Path find(int minimum, Map<String, String> env, Path currentJavaHome, Path systemJdks)
@@ -90,8 +91,8 @@ public final class ModernJdk {
         throw new IOException(
                 "no JDK "
                         + minimum
-                        + " or newer found (looked at ES_JAVA_HOME, JAVA21_HOME, this JVM, JAVA_HOME"
-                        + " and "
+                        + " or newer found (looked at ES_JAVA_HOME, JAVA21_HOME, this JVM,"
+                        + " JAVA_HOME and "
                         + systemJdks
                         + "). Install one, e.g. 'apt-get install openjdk-21-jdk-headless' or a"
                         + " Temurin 21+ JDK, or set ES_JAVA_HOME to the home of a JDK "

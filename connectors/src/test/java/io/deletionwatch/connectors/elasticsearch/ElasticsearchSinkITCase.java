@@ -33,7 +33,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * bulks so every job sends several.
  */
 class ElasticsearchSinkITCase {
-    @RegisterExtension static final ElasticsearchNodeExtension ES = new ElasticsearchNodeExtension();
+    @RegisterExtension
+    static final ElasticsearchNodeExtension ES = new ElasticsearchNodeExtension();
 
     private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
 
@@ -59,11 +60,9 @@ class ElasticsearchSinkITCase {
         assertThat(ES.count(options.dataStream())).isEqualTo(50);
         assertThat(byId(ES.all(options.dataStream()))).isEqualTo(expected(documents));
         assertThat(metric(firstRun, SinkMetrics.DOCUMENTS_SENT)).isEqualTo(50);
-        assertThat(metric(firstRun, SinkMetrics.DOCUMENTS_ALREADY_PRESENT))
-                .isZero();
+        assertThat(metric(firstRun, SinkMetrics.DOCUMENTS_ALREADY_PRESENT)).isZero();
         assertThat(metric(replay, SinkMetrics.DOCUMENTS_SENT)).isZero();
-        assertThat(metric(replay, SinkMetrics.DOCUMENTS_ALREADY_PRESENT))
-                .isEqualTo(50);
+        assertThat(metric(replay, SinkMetrics.DOCUMENTS_ALREADY_PRESENT)).isEqualTo(50);
         assertThat(metric(replay, SinkMetrics.DOCUMENTS_DEAD_LETTERED)).isZero();
         // Two writers get 25 documents each (round robin) and send bulks of 7, 7, 7 and 4.
         assertThat(metric(replay, SinkMetrics.BULK_REQUESTS)).isEqualTo(8);
@@ -76,7 +75,8 @@ class ElasticsearchSinkITCase {
         String namespace = ElasticsearchNodeExtension.uniqueNamespace();
         ElasticsearchSinkOptions options = options(namespace).maxActions(4).build();
         List<IndexedDocument> documents = new ArrayList<>(findings(10));
-        IndexedDocument badSeverity = SampleFindings.withField(3, "event", "severity", "not-a-number");
+        IndexedDocument badSeverity =
+                SampleFindings.withField(3, "event", "severity", "not-a-number");
         IndexedDocument badTimestamp = SampleFindings.withField(6, null, "@timestamp", "yesterday");
         documents.set(3, badSeverity);
         documents.set(6, badTimestamp);
@@ -101,14 +101,15 @@ class ElasticsearchSinkITCase {
                 .containsOnlyKeys(
                         new String(badSeverity.source(), UTF_8),
                         new String(badTimestamp.source(), UTF_8));
-        ObjectNode severityLetter =
-                byPayload.get(new String(badSeverity.source(), UTF_8));
+        ObjectNode severityLetter = byPayload.get(new String(badSeverity.source(), UTF_8));
         assertThat(severityLetter.at("/deletion_watch/dead_letter/reason").asText())
                 .isEqualTo("rejected_by_elasticsearch");
-        assertThat(severityLetter.at("/deletion_watch/dead_letter/stage").asText()).isEqualTo("sink");
+        assertThat(severityLetter.at("/deletion_watch/dead_letter/stage").asText())
+                .isEqualTo("sink");
         assertThat(severityLetter.at("/deletion_watch/dead_letter/payload_encoding").asText())
                 .isEqualTo("utf-8");
-        assertThat(severityLetter.at("/error/code").asText()).isEqualTo("rejected_by_elasticsearch");
+        assertThat(severityLetter.at("/error/code").asText())
+                .isEqualTo("rejected_by_elasticsearch");
         assertThat(severityLetter.at("/deletion_watch/dead_letter/detail").asText())
                 .startsWith(
                         "create into "
@@ -117,8 +118,7 @@ class ElasticsearchSinkITCase {
                                 + badSeverity.id()
                                 + " refused: 400 document_parsing_exception: ")
                 .contains("failed to parse field [event.severity] of type [long]");
-        ObjectNode timestampLetter =
-                byPayload.get(new String(badTimestamp.source(), UTF_8));
+        ObjectNode timestampLetter = byPayload.get(new String(badTimestamp.source(), UTF_8));
         assertThat(timestampLetter.at("/deletion_watch/dead_letter/detail").asText())
                 .startsWith(
                         "create into "
@@ -128,8 +128,7 @@ class ElasticsearchSinkITCase {
                                 + " refused: 400 document_parsing_exception: ")
                 .contains("[@timestamp]");
         assertThat(metric(job, SinkMetrics.DOCUMENTS_SENT)).isEqualTo(8);
-        assertThat(metric(job, SinkMetrics.DOCUMENTS_DEAD_LETTERED))
-                .isEqualTo(2);
+        assertThat(metric(job, SinkMetrics.DOCUMENTS_DEAD_LETTERED)).isEqualTo(2);
         assertThat(metric(job, SinkMetrics.DEAD_LETTER_FAILURES)).isZero();
     }
 
@@ -203,7 +202,9 @@ class ElasticsearchSinkITCase {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         while (!condition.holds()) {
             assertThat(giveUp.holds()).as("gave up waiting until " + what).isFalse();
-            assertThat(System.nanoTime()).as("timed out waiting until " + what).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("timed out waiting until " + what)
+                    .isLessThan(deadline);
             TimeUnit.MILLISECONDS.sleep(20);
         }
     }

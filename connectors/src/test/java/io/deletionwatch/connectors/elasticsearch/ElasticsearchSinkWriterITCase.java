@@ -3,12 +3,18 @@ package io.deletionwatch.connectors.elasticsearch;
 import static io.deletionwatch.connectors.elasticsearch.SampleFindings.findings;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.deletionwatch.connectors.localstack.ElasticsearchNode;
 import io.deletionwatch.connectors.localstack.ElasticsearchNodeExtension;
+import io.deletionwatch.connectors.localstack.ElasticsearchTestClient;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -18,7 +24,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * leave, and what happens when even a dead letter is refused.
  */
 class ElasticsearchSinkWriterITCase {
-    @RegisterExtension static final ElasticsearchNodeExtension ES = new ElasticsearchNodeExtension();
+    @RegisterExtension
+    static final ElasticsearchNodeExtension ES = new ElasticsearchNodeExtension();
 
     @Test
     void bufferedFindingsStayUntilTheIntervalTimerFires() throws Exception {
@@ -80,9 +87,7 @@ class ElasticsearchSinkWriterITCase {
         String namespace = ElasticsearchNodeExtension.uniqueNamespace();
         // No template makes this a data stream, so the sink's require_data_stream refuses it.
         ElasticsearchSinkOptions options =
-                options()
-                        .deadLetterDataStream("deletion-watch-no-template-" + namespace)
-                        .build();
+                options().deadLetterDataStream("deletion-watch-no-template-" + namespace).build();
         SinkMetrics metrics = metrics();
         try (ElasticsearchSinkWriter<IndexedDocument> writer =
                 writer(options, new ManualTime(), metrics)) {
@@ -97,6 +102,59 @@ class ElasticsearchSinkWriterITCase {
             assertThat(metrics.inFlight.get()).isZero();
             assertThat(ES.count(options.dataStream())).isEqualTo(1);
             assertThat(ES.count(options.deadLetterDataStream())).isZero();
+        }
+    }
+
+    @Test
+    void theWriterWaitsOutANodeOutageAndLosesNothing() throws Exception {
+        ElasticsearchNode node = ElasticsearchNode.start();
+        try {
+            ElasticsearchSinkOptions options =
+                    options()
+                            .hosts(node.httpUrl())
+                            .maxActions(5)
+                            .initialBackoff(Duration.ofMillis(50))
+                            .maxBackoff(Duration.ofMillis(500))
+                            .build();
+            SinkMetrics metrics = metrics();
+            List<IndexedDocument> documents = findings(10);
+            try (ElasticsearchSinkWriter<IndexedDocument> writer =
+                    writer(options, new ManualTime(), metrics)) {
+                for (IndexedDocument document : documents.subList(0, 5)) {
+                    writer.write(document, null);
+                }
+                node.kill();
+
+                CompletableFuture<Void> secondHalf =
+                        CompletableFuture.runAsync(
+                                () -> {
+                                    try {
+                                        for (IndexedDocument document : documents.subList(5, 10)) {
+                                            writer.write(document, null);
+                                        }
+                                    } catch (IOException | InterruptedException e) {
+                                        throw new CompletionException(e);
+                                    }
+                                });
+                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+                while (metrics.retries.getCount() < 3) {
+                    assertThat(secondHalf).as("the writer blocks while the node is down").isNotDone();
+                    assertThat(System.nanoTime()).isLessThan(deadline);
+                    TimeUnit.MILLISECONDS.sleep(20);
+                }
+                node = node.restart();
+                secondHalf.get(3, TimeUnit.MINUTES);
+
+                assertThat(metrics.inFlight.get()).isZero();
+            }
+            try (ElasticsearchTestClient client = ElasticsearchTestClient.connect(node.httpUrl())) {
+                assertThat(client.all(options.dataStream()))
+                        .extracting(ElasticsearchTestClient.Document::id)
+                        .containsExactlyInAnyOrderElementsOf(
+                                documents.stream().map(IndexedDocument::id).toList());
+            }
+        } finally {
+            node.close();
         }
     }
 
@@ -117,7 +175,8 @@ class ElasticsearchSinkWriterITCase {
         BulkIndexer indexer =
                 new BulkIndexer(
                         options, ElasticsearchClients.create(options), metrics, Clock.systemUTC());
-        return new ElasticsearchSinkWriter<>(document -> document, indexer, time, options.maxInterval());
+        return new ElasticsearchSinkWriter<>(
+                document -> document, indexer, time, options.maxInterval());
     }
 
     /** Processing time that stands still; registered timers fire when the test says so. */

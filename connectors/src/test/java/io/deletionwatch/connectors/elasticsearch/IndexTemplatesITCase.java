@@ -21,7 +21,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link IndexTemplates#install} against a real node. */
 class IndexTemplatesITCase {
-    @RegisterExtension static final ElasticsearchNodeExtension ES = new ElasticsearchNodeExtension();
+    @RegisterExtension
+    static final ElasticsearchNodeExtension ES = new ElasticsearchNodeExtension();
 
     @Test
     void installedTemplatesAreTheShippedOnesWithTheirContentHash() throws IOException {
@@ -90,7 +91,8 @@ class IndexTemplatesITCase {
         return types;
     }
 
-    private static void collectFieldTypes(String prefix, JsonNode mapping, Map<String, String> types) {
+    private static void collectFieldTypes(
+            String prefix, JsonNode mapping, Map<String, String> types) {
         for (Map.Entry<String, JsonNode> field : mapping.path("properties").properties()) {
             String path = prefix + field.getKey();
             String type = field.getValue().path("type").asText("object");
@@ -122,7 +124,6 @@ class IndexTemplatesITCase {
                         .restClient()
                         .performRequest(
                                 new Request("GET", "/_index_template/logs-deletion_watch.*"));
-        return new String(
-                response.getEntity().getContent().readAllBytes(), StandardCharsets.UTF_8);
+        return new String(response.getEntity().getContent().readAllBytes(), StandardCharsets.UTF_8);
     }
 }

@@ -52,7 +52,9 @@ final class SampleFindings {
         finding.put("@timestamp", BEGINNING.plusSeconds(n).toString());
         finding.put(
                 "message",
-                "alice@contoso.com deleted network security group nsg-" + n + " in resource group rg-prod");
+                "alice@contoso.com deleted network security group nsg-"
+                        + n
+                        + " in resource group rg-prod");
         finding.putArray("tags").add("deletion-watch");
         ObjectNode event = finding.putObject("event");
         event.put("kind", "alert");
@@ -78,7 +80,8 @@ final class SampleFindings {
 
     private static IndexedDocument document(ObjectNode json) {
         try {
-            return new IndexedDocument(json.path("event").path("id").asText(), MAPPER.writeValueAsBytes(json));
+            return new IndexedDocument(
+                    json.path("event").path("id").asText(), MAPPER.writeValueAsBytes(json));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

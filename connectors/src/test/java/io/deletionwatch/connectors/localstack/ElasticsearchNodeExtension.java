@@ -2,8 +2,8 @@ package io.deletionwatch.connectors.localstack;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.deletionwatch.connectors.localstack.ElasticsearchTestClient.Document;
 import io.deletionwatch.connectors.elasticsearch.ElasticsearchSinkOptions;
+import io.deletionwatch.connectors.localstack.ElasticsearchTestClient.Document;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,7 +67,8 @@ public final class ElasticsearchNodeExtension implements BeforeAllCallback {
                         e.addSuppressed(suppressed);
                     }
                 }
-                throw new IllegalStateException("cannot start the Elasticsearch node for the tests", e);
+                throw new IllegalStateException(
+                        "cannot start the Elasticsearch node for the tests", e);
             }
         }
 
@@ -150,7 +151,8 @@ public final class ElasticsearchNodeExtension implements BeforeAllCallback {
     private SharedNode shared() {
         if (shared == null) {
             throw new IllegalStateException(
-                    "register ElasticsearchNodeExtension as a static field with @RegisterExtension");
+                    "register ElasticsearchNodeExtension as a static field with"
+                        + " @RegisterExtension");
         }
         return shared;
     }

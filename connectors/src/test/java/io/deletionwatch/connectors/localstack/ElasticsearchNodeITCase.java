@@ -2,8 +2,8 @@ package io.deletionwatch.connectors.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import co.elastic.clients.elasticsearch.core.InfoResponse;
 import co.elastic.clients.elasticsearch._types.Refresh;
+import co.elastic.clients.elasticsearch.core.InfoResponse;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
@@ -12,7 +12,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The local Elasticsearch node: a real server that clients can use, stop and restart. */
 class ElasticsearchNodeITCase {
-    @RegisterExtension static final ElasticsearchNodeExtension ES = new ElasticsearchNodeExtension();
+    @RegisterExtension
+    static final ElasticsearchNodeExtension ES = new ElasticsearchNodeExtension();
 
     @Test
     void answersTheRootEndpointSoClientsCanPingAndIdentifyIt() throws Exception {
@@ -35,10 +36,12 @@ class ElasticsearchNodeITCase {
             try (ElasticsearchTestClient client = ElasticsearchTestClient.connect(node.httpUrl())) {
                 client.client()
                         .index(
-                                i -> i.index("restart-check")
-                                        .id("one")
-                                        .document(Map.of("message", "kept across a restart"))
-                                        .refresh(Refresh.True));
+                                i ->
+                                        i.index("restart-check")
+                                                .id("one")
+                                                .document(
+                                                        Map.of("message", "kept across a restart"))
+                                                .refresh(Refresh.True));
             }
             long killedPid = node.pid();
             node.kill();

@@ -25,7 +25,8 @@ public final class ElasticsearchTestClient implements AutoCloseable {
     public static ElasticsearchTestClient connect(String url) {
         try {
             return new ElasticsearchTestClient(
-                    ElasticsearchClients.create(ElasticsearchSinkOptions.builder().hosts(url).build()));
+                    ElasticsearchClients.create(
+                            ElasticsearchSinkOptions.builder().hosts(url).build()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -86,9 +87,10 @@ public final class ElasticsearchTestClient implements AutoCloseable {
         try {
             SearchResponse<ObjectNode> response =
                     client.search(
-                            s -> s.index(index)
-                                    .ignoreUnavailable(true)
-                                    .query(q -> q.ids(i -> i.values(id))),
+                            s ->
+                                    s.index(index)
+                                            .ignoreUnavailable(true)
+                                            .query(q -> q.ids(i -> i.values(id))),
                             ObjectNode.class);
             List<Hit<ObjectNode>> hits = response.hits().hits();
             if (hits.size() > 1) {

@@ -21,9 +21,9 @@ import org.elasticsearch.rest.RestStatus;
 import org.elasticsearch.xcontent.XContentBuilder;
 
 /**
- * Serves {@code GET /} and {@code HEAD /} with the usual node info document, as the stock
- * rest-root module does; that module is not published to Maven Central, and without it clients'
- * {@code info()} and {@code ping()} fail.
+ * Serves {@code GET /} and {@code HEAD /} with the usual node info document, as the stock rest-root
+ * module does; that module is not published to Maven Central, and without it clients' {@code
+ * info()} and {@code ping()} fail.
  */
 public class RestRootPlugin extends Plugin implements ActionPlugin {
     private final AtomicReference<ClusterService> clusterService = new AtomicReference<>();
