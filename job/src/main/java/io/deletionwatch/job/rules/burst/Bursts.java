@@ -26,6 +26,7 @@ import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -38,15 +39,23 @@ import org.apache.flink.util.Collector;
  * over (the watermark passed its last deletion plus two windows, by when every chunk that could
  * extend it has arrived), if it grew since the last emission.
  *
+ * <p>Chunks arrive over two channels (the pattern's matches and its timed-out partial matches, a
+ * side output), so they wait in {@code pending-chunks} until the watermark passes them and are
+ * applied in event-time order; that costs no latency, as the pattern emits a chunk when the
+ * watermark passes it.
+ *
  * <p>State per caller with a burst under way: the {@link Burst} (about 1 KB plus up to {@link
  * #MAX_EVIDENCE} events of about 600 bytes) and one map entry per distinct resource deleted
  * (about 250 bytes). Cleared when the burst is over; a TTL of three windows plus the
- * out-of-orderness allowance backs that up. Callers without a burst have no state here.
+ * out-of-orderness allowance backs that up. Pending chunks (about 600 bytes per deletion in them)
+ * are removed by their timer, with a one-day TTL as a backstop. Callers without a burst hold no
+ * state here once their chunks are applied.
  */
 public final class Bursts extends KeyedProcessFunction<String, BurstChunk, Finding> {
     private static final long serialVersionUID = 1L;
 
     public static final int MAX_EVIDENCE = 25;
+    private static final Duration PENDING_TTL = Duration.ofDays(1);
 
     private final RuleDefinition rule;
     private final int threshold;
@@ -54,6 +63,7 @@ public final class Bursts extends KeyedProcessFunction<String, BurstChunk, Findi
     private final Duration ttl;
     private transient ValueState<Burst> burst;
     private transient MapState<String, String> counted;
+    private transient MapState<Long, List<BurstChunk>> pending;
 
     public Bursts(RuleDefinition rule, int threshold, Duration window, Duration outOfOrderness) {
         this.rule = rule;
@@ -73,11 +83,50 @@ public final class Bursts extends KeyedProcessFunction<String, BurstChunk, Findi
                 new MapStateDescriptor<>("counted-resources", String.class, String.class);
         countedDescriptor.enableTimeToLive(ttlConfig);
         counted = getRuntimeContext().getMapState(countedDescriptor);
+        MapStateDescriptor<Long, List<BurstChunk>> pendingDescriptor =
+                new MapStateDescriptor<>(
+                        "pending-chunks",
+                        Types.LONG,
+                        Types.LIST(TypeInformation.of(BurstChunk.class)));
+        pendingDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(PENDING_TTL).build());
+        pending = getRuntimeContext().getMapState(pendingDescriptor);
     }
 
     @Override
     public void processElement(BurstChunk chunk, Context ctx, Collector<Finding> out)
             throws Exception {
+        // Complete and timed-out chunks come over two channels (main and side output) and
+        // interleave: wait for the watermark and take them in event-time order.
+        long time = ctx.timestamp();
+        List<BurstChunk> atTime = pending.get(time);
+        if (atTime == null) {
+            atTime = new ArrayList<>();
+            ctx.timerService().registerEventTimeTimer(time);
+        }
+        atTime.add(chunk);
+        pending.put(time, atTime);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Finding> out)
+            throws Exception {
+        List<BurstChunk> atTime = pending.get(timestamp);
+        if (atTime != null) {
+            pending.remove(timestamp);
+            List<BurstChunk> ordered = new ArrayList<>(atTime);
+            // a match before the partial matches that timed out at the same time
+            ordered.sort(Comparator.comparing(c -> !c.complete()));
+            for (BurstChunk chunk : ordered) {
+                apply(chunk, ctx, out);
+            }
+        }
+        Burst current = burst.value();
+        if (current != null && current.closeAt() == timestamp) {
+            close(current, out);
+        }
+    }
+
+    private void apply(BurstChunk chunk, Context ctx, Collector<Finding> out) throws Exception {
         List<ActivityEvent> deletions =
                 chunk.deletions().stream()
                         .sorted(Comparator.comparing(ActivityEvent::time))
@@ -91,8 +140,11 @@ public final class Bursts extends KeyedProcessFunction<String, BurstChunk, Findi
             if (!chunk.complete()) {
                 return; // a near miss after the burst: not part of it
             }
-            close(current, ctx, out);
+            close(current, out);
             current = null;
+        }
+        if (current != null && !chunk.complete() && start.isBefore(current.firstSeen())) {
+            return; // a near miss from before the burst began
         }
         if (current == null) {
             if (!chunk.complete()) {
@@ -100,8 +152,7 @@ public final class Bursts extends KeyedProcessFunction<String, BurstChunk, Findi
             }
             current =
                     new Burst(
-                            FindingIds.of(
-                                    rule.id(), chunk.callerKey(), start.toString()),
+                            FindingIds.of(rule.id(), chunk.callerKey(), start.toString()),
                             deletions.get(0),
                             deletions.get(0),
                             0,
@@ -116,30 +167,18 @@ public final class Bursts extends KeyedProcessFunction<String, BurstChunk, Findi
             out.collect(finding(grown));
             grown = emitted(grown, critical);
         }
-        if (grown.closeAt() != Long.MIN_VALUE) {
-            ctx.timerService().deleteEventTimeTimer(grown.closeAt());
-        }
         long closeAt = grown.lastSeen().plus(window.multipliedBy(2)).toEpochMilli();
-        ctx.timerService().registerEventTimeTimer(closeAt);
+        if (closeAt != grown.closeAt()) {
+            // An earlier close timer may stay: it finds closeAt changed and does nothing.
+            ctx.timerService().registerEventTimeTimer(closeAt);
+        }
         burst.update(withCloseAt(grown, closeAt));
     }
 
-    @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Finding> out)
-            throws Exception {
-        Burst current = burst.value();
-        if (current != null && current.closeAt() == timestamp) {
-            close(current, ctx, out);
-        }
-    }
-
     /** Emits the last version if the burst grew since the last one, and forgets the burst. */
-    private void close(Burst current, Context ctx, Collector<Finding> out) throws Exception {
+    private void close(Burst current, Collector<Finding> out) throws Exception {
         if (current.count() > current.emittedCount()) {
             out.collect(finding(current));
-        }
-        if (current.closeAt() != Long.MIN_VALUE) {
-            ctx.timerService().deleteEventTimeTimer(current.closeAt());
         }
         burst.clear();
         counted.clear();
