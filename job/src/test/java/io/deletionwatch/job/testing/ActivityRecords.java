@@ -46,7 +46,12 @@ public final class ActivityRecords {
         r.record.put("location", "westeurope");
         r.record.put("tenantId", "72f988bf-86f1-41af-91ab-2d7cd011db47");
         r.user(ALICE_OID, ALICE);
-        r.record.putObject("properties").put("statusCode", statusFor(resultType));
+        ObjectNode properties = r.record.putObject("properties");
+        properties.put("statusCode", statusFor(resultType));
+        properties.put("eventCategory", "Administrative");
+        properties.put("entity", resourceId);
+        properties.put("message", operationName);
+        properties.put("hierarchy", "72f988bf-86f1-41af-91ab-2d7cd011db47/" + SUBSCRIPTION);
         return r;
     }
 

@@ -34,9 +34,17 @@ public record TestCaller(String objectId, String upn, String appId) {
         return upn != null ? upn : appId;
     }
 
+    /** The caller's address: a user's office, or an Azure address for a service principal. */
+    public String ip() {
+        int n = Math.floorMod(objectId.hashCode(), 200) + 20;
+        return isServicePrincipal() ? "20.61.14." + n : "198.51.100." + n;
+    }
+
     ActivityRecords applyTo(ActivityRecords record) {
-        return isServicePrincipal()
-                ? record.servicePrincipal(objectId, appId)
-                : record.user(objectId, upn);
+        ActivityRecords r =
+                isServicePrincipal()
+                        ? record.servicePrincipal(objectId, appId)
+                        : record.user(objectId, upn);
+        return r.set("callerIpAddress", ip());
     }
 }
