@@ -120,11 +120,7 @@ class DetectionPipelineTest {
         for (int i = 0; i < 10; i++) {
             ops.add(Op.delete(Ids.vm("rg-app", "vm-" + i)).by(TestCaller.CAROL).at(minute(8, 10 * i)));
         }
-        List<ActivityRecords> rows = Op.rows(ops.toArray(Op[]::new));
-        List<KafkaRecord> records = new ArrayList<>();
-        for (int i = 0; i < rows.size(); i++) {
-            records.add(ActivityRecords.envelope(i, rows.get(i)));
-        }
+        List<KafkaRecord> records = PipelineHarness.records(Op.rows(ops.toArray(Op[]::new)));
         DetectionConfig config = DetectionConfig.defaults();
 
         PipelineHarness.Result result = PipelineHarness.runRecords(config, Rules.all(config), records, 2);

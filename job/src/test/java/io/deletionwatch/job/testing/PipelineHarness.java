@@ -61,11 +61,16 @@ public final class PipelineHarness {
     public static Result run(
             DetectionConfig config, List<DetectionRule> rules, List<ActivityRecords> rows)
             throws Exception {
+        return runRecords(config, rules, records(rows), 1);
+    }
+
+    /** Each row in an Event Hubs envelope of its own, offsets counting from 0. */
+    public static List<KafkaRecord> records(List<ActivityRecords> rows) {
         List<KafkaRecord> records = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
-            records.add(ActivityRecords.envelope(i, rows.get(i)));
+            records.add(ActivityRecords.kafka(i, "{\"records\":[" + rows.get(i).text() + "]}"));
         }
-        return runRecords(config, rules, records, 1);
+        return records;
     }
 
     public static Result runRecords(

@@ -26,12 +26,13 @@ import org.apache.flink.util.Collector;
  * understood in the order they happened. A success row without a body completes the request body
  * of its operation's Start row ({@code requested}, by correlation id).
  *
- * <p>State and TTLs, per key: {@code attached} one entry per subnet/NIC with a known NSG (about 350
- * bytes: two ids and the TTL timestamp), expiring {@code attachmentTtl} after the last write that
- * showed it; {@code requested} one entry per write in flight (about 400 bytes), expiring after
- * {@code requestTtl}; {@code pending-observations} events not yet passed by the watermark (about
- * 800 bytes each), removed by their timer, with a one-day TTL as a backstop. A million subnets and
- * NICs with a known NSG take about 350 MB, in RocksDB on disk.
+ * <p>State and TTLs, per key: {@code attached} one entry per subnet/NIC with a known NSG (about
+ * 420 bytes in RocksDB: the tracker key, the holder key, the NSG id and the TTL timestamp),
+ * expiring {@code attachmentTtl} after the last write that showed it; {@code requested} one entry
+ * per write in flight (about 400 bytes), expiring after {@code requestTtl}; {@code
+ * pending-observations} events not yet passed by the watermark (about 700 bytes each), removed by
+ * their timer, with a one-day TTL as a backstop. A million subnets and NICs with a known NSG take
+ * about 420 MB, in RocksDB on disk.
  */
 public final class AttachmentTracker extends KeyedProcessFunction<String, NsgObservation, NsgSignal> {
     private static final long serialVersionUID = 1L;
