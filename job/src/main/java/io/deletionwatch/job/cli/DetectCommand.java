@@ -2,6 +2,7 @@ package io.deletionwatch.job.cli;
 
 import io.deletionwatch.connectors.deadletter.DeadLetter;
 import io.deletionwatch.connectors.deadletter.DeadLetterDocument;
+import io.deletionwatch.job.config.DetectionConfig;
 import io.deletionwatch.job.findings.Finding;
 import io.deletionwatch.job.findings.FindingDocument;
 import io.deletionwatch.job.io.NdjsonSink;
@@ -68,11 +69,12 @@ final class DetectCommand implements Callable<Integer> {
             requireWritable(Path.of(output));
         }
         requireWritable(deadLetters);
+        DetectionConfig config = detection.toConfig();
         Detect.Summary summary =
                 Detect.run(
                         files,
-                        Rules.all(),
-                        detection.toConfig(),
+                        Rules.all(config),
+                        config,
                         new NdjsonSink<Finding>(output, FindingDocument::toBytes),
                         new NdjsonSink<DeadLetter>(
                                 deadLetters.toString(),
@@ -91,7 +93,7 @@ final class DetectCommand implements Callable<Integer> {
     static String describe(int files, Detect.Summary s) {
         return String.format(
                 "read %d file%s: %d records, %d events, %d skipped (other log categories), %d dead"
-                        + " letters%s; %d findings%s",
+                        + " letters%s; %d findings%s%s",
                 files,
                 files == 1 ? "" : "s",
                 s.records(),
@@ -100,7 +102,12 @@ final class DetectCommand implements Callable<Integer> {
                 s.deadLetters(),
                 counts(s.deadLettersByReason()),
                 s.findings(),
-                counts(s.findingsByRule()));
+                counts(s.findingsByRule()),
+                s.updates() == 0
+                        ? ""
+                        : String.format(
+                                " and %d update%s of growing incidents, written again with the same event.id",
+                                s.updates(), s.updates() == 1 ? "" : "s"));
     }
 
     private static String counts(Map<String, Long> counts) {

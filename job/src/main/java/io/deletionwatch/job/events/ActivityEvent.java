@@ -53,6 +53,19 @@ public record ActivityEvent(
     }
 
     /**
+     * The same event without request, response and status bodies: what event-time state and
+     * patterns buffer, once the bodies have been read.
+     */
+    public ActivityEvent withoutBodies() {
+        if (requestBody == null && responseBody == null && statusMessage == null) {
+            return this;
+        }
+        return new ActivityEvent(
+                time, operation, operationName, phase, statusCode, outcome, resource, caller,
+                callerIp, correlationId, category, tenantId, location, null, null, null);
+    }
+
+    /**
      * The identity of the operation this row is a phase of: rows for the same operation share it,
      * whatever their phase, so it tells transport duplicates and phases apart from new operations.
      */

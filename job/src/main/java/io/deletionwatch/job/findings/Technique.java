@@ -7,7 +7,8 @@ public record Technique(
         String techniqueId,
         String techniqueName,
         String subtechniqueId,
-        String subtechniqueName) {
+        String subtechniqueName)
+        implements java.io.Serializable {
 
     public static final Technique CLOUD_FIREWALL =
             new Technique(

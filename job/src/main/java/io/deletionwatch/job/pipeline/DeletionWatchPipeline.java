@@ -5,7 +5,9 @@ import io.deletionwatch.job.config.DetectionConfig;
 import io.deletionwatch.job.events.ActivityEvent;
 import io.deletionwatch.job.findings.Finding;
 import io.deletionwatch.job.parsing.ParsedRecord;
+import io.deletionwatch.job.enrichment.FindingPolicy;
 import io.deletionwatch.job.rules.DetectionRule;
+import io.deletionwatch.job.rules.RuleInputs;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -20,9 +22,10 @@ import org.apache.flink.util.OutputTag;
  * detect} command and the tests hand it their own input and sinks.
  *
  * <pre>
- * parsed records ─┬─ events ─ relevant to a rule? ─ keyBy(operation) ─ de-duplicate ─┬─ rule 1 ─┐
- *                 │                                                                   ├─ rule n ─┴─ findings
- *                 └─ dead letters ──────────────────────────────────────────────────────────────── dead letters
+ * parsed records ─┬─ events ─ relevant to a rule? ─ keyBy(operation) ─ de-duplicate ─┬──────────── single-event rules ─┐
+ *                 │                                                                   └─ on time? ─ event-time rules ───┴─ enrich, allowlist ─ findings
+ *                 │                                                                        └─ late ──────────────────────────────────────────┐
+ *                 └─ dead letters ─────────────────────────────────────────────────────────────────────────────────────────────────────────┴─ dead letters
  * </pre>
  */
 public final class DeletionWatchPipeline {
@@ -54,6 +57,9 @@ public final class DeletionWatchPipeline {
 
     public static Outputs build(
             DataStream<ParsedRecord> input, List<DetectionRule> rules, DetectionConfig config) {
+        if (rules.isEmpty()) {
+            throw new IllegalArgumentException("no detection rule is enabled");
+        }
         SingleOutputStreamOperator<ActivityEvent> events =
                 input.process(new SplitDeadLetters()).uid("split-dead-letters").name("Split dead letters");
 
@@ -66,15 +72,26 @@ public final class DeletionWatchPipeline {
                         .uid("deduplicate-operations")
                         .name("Drop phase and transport duplicates");
 
+        List<DetectionRule> eventTimeRules =
+                active.stream().filter(DetectionRule::usesEventTime).toList();
+        SingleOutputStreamOperator<ActivityEvent> onTime =
+                unique.process(new LateEvents(eventTimeRules, config.outOfOrderness()))
+                        .uid("late-events")
+                        .name("Hold late events back from event-time rules");
+
+        RuleInputs inputs = new RuleInputs(unique, onTime, config);
         DataStream<Finding> findings = null;
         for (DetectionRule rule : active) {
-            DataStream<Finding> ruleFindings = rule.detect(unique);
+            DataStream<Finding> ruleFindings = rule.detect(inputs);
             findings = findings == null ? ruleFindings : findings.union(ruleFindings);
         }
-        if (findings == null) {
-            throw new IllegalArgumentException("no detection rule is enabled");
-        }
-        return new Outputs(findings, events.getSideOutput(DEAD_LETTERS));
+        DataStream<Finding> policed =
+                findings.map(new FindingPolicy(config.allowlist(), config.enrichment()))
+                        .uid("finding-policy")
+                        .name("Enrich and allowlist findings");
+        DataStream<DeadLetter> deadLetters =
+                events.getSideOutput(DEAD_LETTERS).union(onTime.getSideOutput(LateEvents.LATE));
+        return new Outputs(policed, deadLetters);
     }
 
     /** Events go on, dead letters to the side. */

@@ -15,7 +15,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /** A bounded run of the pipeline over Activity Log files, as {@code detect} does it. */
 public final class Detect {
-    private static final String FINDING = "finding.";
     private static final String DEAD_LETTER = "deadLetter.";
 
     private Detect() {}
@@ -26,14 +25,21 @@ public final class Detect {
             long events,
             long skipped,
             Map<String, Long> deadLettersByReason,
-            Map<String, Long> findingsByRule) {
+            Map<String, Long> findingsByRule,
+            Map<String, Long> updatesByRule) {
 
         public long deadLetters() {
             return deadLettersByReason.values().stream().mapToLong(Long::longValue).sum();
         }
 
+        /** Incidents: distinct finding ids. */
         public long findings() {
             return findingsByRule.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        /** Later versions of incidents that grew, written with the same id. */
+        public long updates() {
+            return updatesByRule.values().stream().mapToLong(Long::longValue).sum();
         }
     }
 
@@ -50,7 +56,7 @@ public final class Detect {
         DeletionWatchPipeline.Outputs outputs =
                 DeletionWatchPipeline.build(Inputs.files(env, inputs, config), rules, config);
         outputs.findings()
-                .map(new Tally<Finding>(FINDING, finding -> finding.rule().id()))
+                .map(new FindingTally())
                 .name("Count findings")
                 .sinkTo(findingSink)
                 .uid("findings-sink")
@@ -68,10 +74,13 @@ public final class Detect {
     static Summary summary(Map<String, Object> accumulators) {
         Map<String, Long> deadLetters = new TreeMap<>();
         Map<String, Long> findings = new TreeMap<>();
+        Map<String, Long> updates = new TreeMap<>();
         accumulators.forEach(
                 (name, value) -> {
-                    if (name.startsWith(FINDING)) {
-                        findings.put(name.substring(FINDING.length()), (Long) value);
+                    if (name.startsWith(FindingTally.INCIDENT)) {
+                        findings.put(name.substring(FindingTally.INCIDENT.length()), (Long) value);
+                    } else if (name.startsWith(FindingTally.UPDATE)) {
+                        updates.put(name.substring(FindingTally.UPDATE.length()), (Long) value);
                     } else if (name.startsWith(DEAD_LETTER)) {
                         deadLetters.put(name.substring(DEAD_LETTER.length()), (Long) value);
                     }
@@ -81,7 +90,8 @@ public final class Detect {
                 count(accumulators, ParseFunction.EVENTS),
                 count(accumulators, ParseFunction.SKIPPED),
                 deadLetters,
-                findings);
+                findings,
+                updates);
     }
 
     private static long count(Map<String, Object> accumulators, String name) {

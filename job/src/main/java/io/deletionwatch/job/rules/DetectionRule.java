@@ -18,10 +18,14 @@ public interface DetectionRule extends Serializable {
     boolean accepts(ActivityEvent event);
 
     /**
-     * The rule's findings.
-     *
-     * @param events de-duplicated events (one per operation and outcome) that some rule accepts,
-     *     with event-time timestamps and watermarks
+     * Whether the rule matches in event time (sequences, bursts). Such a rule cannot use an event
+     * that arrives after the watermark passed it: the pipeline dead-letters those ({@code late})
+     * instead of handing them to the rule.
      */
-    DataStream<Finding> detect(DataStream<ActivityEvent> events);
+    default boolean usesEventTime() {
+        return false;
+    }
+
+    /** The rule's findings, built from what the pipeline offers. */
+    DataStream<Finding> detect(RuleInputs inputs);
 }

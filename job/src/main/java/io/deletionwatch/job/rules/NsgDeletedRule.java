@@ -40,8 +40,9 @@ public final class NsgDeletedRule implements DetectionRule {
     }
 
     @Override
-    public DataStream<Finding> detect(DataStream<ActivityEvent> events) {
-        return events.filter(this::accepts)
+    public DataStream<Finding> detect(RuleInputs inputs) {
+        return inputs.events()
+                .filter(this::accepts)
                 .name("NSG deletions")
                 .map(NsgDeletedRule::finding)
                 .name("nsg-deleted findings");

@@ -26,9 +26,31 @@ public final class SingleEventFindings {
             String message,
             List<ActivityEvent> evidence,
             FindingDetails details) {
-        return new Finding(
+        return withId(
                 FindingIds.of(
                         rule.id(), event.correlationId(), event.resource().key(), event.operation()),
+                rule,
+                severity,
+                event,
+                message,
+                evidence,
+                details);
+    }
+
+    /**
+     * A finding whose time, caller and primary resource are those of {@code event} (the one that
+     * completed the incident), under an id the caller chose to identify the incident.
+     */
+    public static Finding withId(
+            String id,
+            RuleDefinition rule,
+            Severity severity,
+            ActivityEvent event,
+            String message,
+            List<ActivityEvent> evidence,
+            FindingDetails details) {
+        return new Finding(
+                id,
                 rule,
                 severity,
                 event.time(),

@@ -38,16 +38,31 @@ public final class ActivityRecords {
         r.record.put("operationName", operationName);
         r.record.put("category", "Administrative");
         r.record.put("resultType", resultType);
-        r.record.put("resultSignature", resultType + ".");
+        r.record.put("resultSignature", signatureFor(resultType));
         r.record.put("durationMs", 12);
         r.record.put("callerIpAddress", "203.0.113.7");
         r.record.put("correlationId", correlationId);
-        r.record.put("level", "Information");
+        r.record.put("level", resultType.equals("Failure") ? "Error" : "Information");
         r.record.put("location", "westeurope");
         r.record.put("tenantId", "72f988bf-86f1-41af-91ab-2d7cd011db47");
         r.user(ALICE_OID, ALICE);
-        r.record.putObject("properties").put("statusCode", statusFor(resultType));
+        ObjectNode properties = r.record.putObject("properties");
+        properties.put("statusCode", statusFor(resultType));
+        properties.put("eventCategory", "Administrative");
+        properties.put("entity", resourceId);
+        properties.put("message", operationName);
+        properties.put("hierarchy", "72f988bf-86f1-41af-91ab-2d7cd011db47/" + SUBSCRIPTION);
         return r;
+    }
+
+    private static String signatureFor(String resultType) {
+        return switch (resultType) {
+            case "Start" -> "Started.";
+            case "Accept" -> "Accepted.";
+            case "Success" -> "Succeeded.";
+            case "Failure" -> "Failed.";
+            default -> resultType + ".";
+        };
     }
 
     private static String statusFor(String resultType) {
