@@ -12,6 +12,7 @@ import io.deletionwatch.connectors.localstack.KafkaBroker;
 import io.deletionwatch.connectors.localstack.TopicPublisher;
 import io.deletionwatch.connectors.source.ConsumerLag;
 import io.deletionwatch.connectors.source.KafkaSourceOptions;
+import io.deletionwatch.job.config.DetectionConfig;
 import io.deletionwatch.job.pipeline.StreamingJob;
 import io.deletionwatch.job.rules.Rules;
 import java.io.IOException;
@@ -51,6 +52,10 @@ final class LocalCommand implements Callable<Integer> {
     static final String TOPIC = "insights-activity-logs";
     static final String BUNDLED_SAMPLE = "/samples/activity-log-demo.ndjson";
     private static final String GROUP = "deletion-watch-local";
+    /** Polls (one a second) without a new finding, after every record was committed. */
+    private static final int QUIET_POLLS_WHEN_DONE = 10;
+
+    static final Duration DEMO_IDLENESS = Duration.ofSeconds(3);
 
     @Spec CommandSpec spec;
 
@@ -145,6 +150,11 @@ final class LocalCommand implements Callable<Integer> {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         env.enableCheckpointing(2_000);
+        DetectionConfig config = detection.toConfig();
+        if (!spec.commandLine().getParseResult().hasMatchedOption("--idleness")) {
+            // A demo topic goes quiet as soon as the sample is in: let event time move on quickly.
+            config = config.withIdleness(DEMO_IDLENESS);
+        }
         StreamingJob.define(
                 env,
                 KafkaSourceOptions.builder()
@@ -156,8 +166,8 @@ final class LocalCommand implements Callable<Integer> {
                         .build(),
                 null,
                 elasticsearch,
-                Rules.all(),
-                detection.toConfig());
+                Rules.all(config),
+                config);
         JobClient job = env.executeAsync("deletion-watch local");
         started.add(0, () -> job.cancel().get());
 
@@ -196,7 +206,7 @@ final class LocalCommand implements Callable<Integer> {
                     quietPolls = caughtUp && seen.size() == before ? quietPolls + 1 : 0;
                     // Offsets are committed on checkpoints, after the sink flushed: once they
                     // reach the end and a few checkpoints pass quietly, every finding is in.
-                    if (quietPolls >= 8) {
+                    if (quietPolls >= QUIET_POLLS_WHEN_DONE) {
                         out.printf("Done: %d findings from %d records. Query them: curl '%s'%n", seen.size(), published, query);
                         return 0;
                     }

@@ -5,6 +5,7 @@ import io.deletionwatch.connectors.elasticsearch.ElasticsearchSinkOptions;
 import io.deletionwatch.connectors.source.EventHubsConnectionString;
 import io.deletionwatch.connectors.source.KafkaSourceOptions;
 import io.deletionwatch.job.findings.FindingDocument;
+import io.deletionwatch.job.config.DetectionConfig;
 import io.deletionwatch.job.pipeline.StreamingJob;
 import io.deletionwatch.job.rules.Rules;
 import java.nio.file.Path;
@@ -208,13 +209,14 @@ final class RunCommand implements Callable<Integer> {
         if (flink.getConfiguration().getOptional(CheckpointingOptions.CHECKPOINTING_INTERVAL).isEmpty()) {
             flink.enableCheckpointing(checkpointInterval.toMillis());
         }
+        DetectionConfig config = detection.toConfig();
         StreamingJob.define(
                 flink,
                 kafka.build(),
                 connectionString,
                 elasticsearch.build(),
-                Rules.all(),
-                detection.toConfig());
+                Rules.all(config),
+                config);
         flink.execute("deletion-watch");
         return 0;
     }

@@ -53,6 +53,11 @@ public record DetectionConfig(
                 DEFAULT_MAX_RECORD_BYTES);
     }
 
+    public DetectionConfig withIdleness(Duration newIdleness) {
+        return new DetectionConfig(
+                outOfOrderness, newIdleness, dedupTtl, maxRecordBytes, rules, allowlist, enrichment);
+    }
+
     public DetectionConfig withRules(RulesConfig newRules) {
         return new DetectionConfig(
                 outOfOrderness, idleness, dedupTtl, maxRecordBytes, newRules, allowlist, enrichment);

@@ -25,6 +25,27 @@ class LocalCommandITCase {
     @TempDir Path dir;
 
     @Test
+    void shouldShowAFindingForEveryIncidentOfTheBundledSample() {
+        CliRun run = CliRun.of("local", "--exit-when-done", "--timeout", "4m");
+
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        List<String> findingLines = run.out().lines().filter(l -> l.startsWith("  +")).toList();
+        assertThat(findingLines).hasSize(11);
+        for (String rule :
+                List.of(
+                        "nsg-deleted",
+                        "nsg-rule-changed",
+                        "nsg-disassociated-then-deleted",
+                        "nsg-forced-deletion",
+                        "mass-deletion",
+                        "logging-disabled",
+                        "logging-disabled-then-deletion")) {
+            assertThat(findingLines).as(rule).anyMatch(l -> l.contains(" " + rule + " "));
+        }
+        assertThat(run.out()).contains("Done: 11 findings from 107 records.");
+    }
+
+    @Test
     void shouldStopItsServersWhenItIsKilled() throws Exception {
         Path sample =
                 Files.writeString(
