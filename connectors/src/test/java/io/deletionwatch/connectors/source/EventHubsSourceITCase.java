@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.deletionwatch.connectors.localstack.KafkaBroker;
+import io.deletionwatch.connectors.testing.Eventually;
 import io.deletionwatch.connectors.localstack.KafkaBrokerExtension;
 import io.deletionwatch.connectors.localstack.TopicPublisher;
 import io.deletionwatch.connectors.source.KafkaSourceOptions.Security;
@@ -303,38 +304,30 @@ class EventHubsSourceITCase {
 
     private static void awaitCommitted(
             KafkaBroker broker, String group, Map<TopicPartition, Long> expected) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        Map<TopicPartition, Long> committed = Map.of();
         try (Admin admin = Admin.create(broker.plaintextClientProperties())) {
-            while (System.nanoTime() < deadline) {
-                committed =
-                        admin
-                                .listConsumerGroupOffsets(group)
-                                .partitionsToOffsetAndMetadata()
-                                .get(30, TimeUnit.SECONDS)
-                                .entrySet()
-                                .stream()
-                                .filter(e -> e.getValue() != null)
-                                .collect(
-                                        Collectors.toMap(
-                                                Map.Entry::getKey, e -> e.getValue().offset()));
-                if (committed.equals(expected)) {
-                    return;
-                }
-                Thread.sleep(50);
-            }
+            Eventually.await(
+                    "group " + group + " to commit " + expected,
+                    Duration.ofSeconds(60),
+                    () -> committed(admin, group).equals(expected));
         }
-        assertThat(committed).as("offsets committed by group " + group).isEqualTo(expected);
+    }
+
+    private static Map<TopicPartition, Long> committed(Admin admin, String group) throws Exception {
+        return admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata()
+                .get(30, TimeUnit.SECONDS)
+                .entrySet()
+                .stream()
+                .filter(e -> e.getValue() != null)
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
     }
 
     private static void awaitTerminal(JobClient job) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        JobStatus status = job.getJobStatus().get(30, TimeUnit.SECONDS);
-        while (!status.isGloballyTerminalState() && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            status = job.getJobStatus().get(30, TimeUnit.SECONDS);
-        }
-        assertThat(status).isEqualTo(JobStatus.CANCELED);
+        Eventually.await(
+                "the job to end",
+                Duration.ofSeconds(60),
+                () -> job.getJobStatus().get(30, TimeUnit.SECONDS).isGloballyTerminalState());
+        assertThat(job.getJobStatus().get(30, TimeUnit.SECONDS)).isEqualTo(JobStatus.CANCELED);
     }
 
     private static ProducerRecord<byte[], byte[]> record(

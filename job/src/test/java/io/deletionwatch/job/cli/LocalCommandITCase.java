@@ -2,7 +2,7 @@ package io.deletionwatch.job.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.deletionwatch.job.testing.Eventually;
+import io.deletionwatch.connectors.testing.Eventually;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

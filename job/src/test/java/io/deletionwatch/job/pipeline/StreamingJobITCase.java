@@ -19,7 +19,7 @@ import io.deletionwatch.job.config.DetectionConfig;
 import io.deletionwatch.job.findings.FindingIds;
 import io.deletionwatch.job.rules.Rules;
 import io.deletionwatch.job.testing.ActivityRecords;
-import io.deletionwatch.job.testing.Eventually;
+import io.deletionwatch.connectors.testing.Eventually;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

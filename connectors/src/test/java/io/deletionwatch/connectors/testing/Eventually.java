@@ -1,4 +1,4 @@
-package io.deletionwatch.job.testing;
+package io.deletionwatch.connectors.testing;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -13,7 +13,6 @@ public final class Eventually {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
             }
-            Thread.onSpinWait();
             java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
         }
     }
