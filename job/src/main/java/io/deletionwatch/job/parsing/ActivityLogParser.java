@@ -2,6 +2,7 @@ package io.deletionwatch.job.parsing;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -70,7 +71,9 @@ public final class ActivityLogParser implements Serializable {
     private static final String CLAIM_UPN = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn";
     private static final String CLAIM_NAME = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name";
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder().build();
+    // Content after the first JSON value (a second record, junk) would otherwise be dropped silently.
+    private static final ObjectMapper MAPPER =
+            JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
     static {
         // Hostile input: bound what one record may make the parser allocate.

@@ -184,6 +184,20 @@ class ActivityLogParserTest {
     }
 
     @Test
+    void shouldDeadLetterTwoRecordsInOneKafkaRecordRatherThanDropTheSecond() {
+        String one = "{\"time\":\"2026-03-01T10:00:00Z\",\"resourceId\":\"/subscriptions/s1\",\"operationName\":\"a/delete\"}";
+        String payload = one + "\n" + one.replace("a/delete", "b/delete");
+
+        CollectingParseOutput out = parse(payload);
+
+        assertThat(out.events).isEmpty();
+        assertThat(out.deadLetters).singleElement().satisfies(d -> {
+            assertThat(d.reason()).isEqualTo("invalid_json");
+            assertThat(d.payload()).isEqualTo(payload.getBytes(StandardCharsets.UTF_8));
+        });
+    }
+
+    @Test
     void shouldSkipOtherLogCategoriesWithoutDeadLettering() {
         CollectingParseOutput out =
                 parse("{\"records\":[{\"time\":\"2026-03-01T10:00:00Z\",\"category\":\"SignInLogs\",\"operationName\":\"Sign-in activity\",\"resourceId\":\"/tenants/t/providers/Microsoft.aadiam\"},"
