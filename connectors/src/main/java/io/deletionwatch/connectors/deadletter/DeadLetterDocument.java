@@ -70,7 +70,8 @@ public final class DeadLetterDocument {
         }
     }
 
-    private static String utf8OrNull(byte[] bytes) {
+    /** The bytes as text when they are valid UTF-8, else null. */
+    public static String utf8OrNull(byte[] bytes) {
         try {
             return StandardCharsets.UTF_8
                     .newDecoder()

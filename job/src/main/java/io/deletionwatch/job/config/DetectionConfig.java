@@ -2,6 +2,7 @@ package io.deletionwatch.job.config;
 
 import io.deletionwatch.job.enrichment.Allowlist;
 import io.deletionwatch.job.enrichment.EnrichmentTable;
+import io.deletionwatch.job.parsing.ActivityLogParser;
 import java.io.Serializable;
 import java.time.Duration;
 
@@ -30,7 +31,7 @@ public record DetectionConfig(
     public static final Duration DEFAULT_OUT_OF_ORDERNESS = Duration.ofMinutes(5);
     public static final Duration DEFAULT_IDLENESS = Duration.ofMinutes(1);
     public static final Duration DEFAULT_DEDUP_TTL = Duration.ofHours(6);
-    public static final int DEFAULT_MAX_RECORD_BYTES = 1_100_000;
+    public static final int DEFAULT_MAX_RECORD_BYTES = ActivityLogParser.DEFAULT_MAX_RECORD_BYTES;
 
     /** Default rules, no allowlist, no enrichment. */
     public DetectionConfig(

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.deletionwatch.connectors.elasticsearch.ElasticsearchSinkOptions;
 import io.deletionwatch.connectors.elasticsearch.IndexedDocument;
 import io.deletionwatch.job.events.Caller;
 import io.deletionwatch.job.events.ResourceId;
@@ -19,7 +20,7 @@ import java.util.Set;
  * ({@code findings-template.json}) maps every field written here.
  */
 public final class FindingDocument {
-    public static final String DEFAULT_DATA_STREAM = "logs-deletion_watch.findings-default";
+    public static final String DEFAULT_DATA_STREAM = ElasticsearchSinkOptions.DEFAULT_DATA_STREAM;
     public static final String RULESET = "deletion-watch";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.deletionwatch.connectors.deadletter.DeadLetter;
+import io.deletionwatch.connectors.deadletter.DeadLetterDocument;
 import io.deletionwatch.connectors.source.KafkaRecord;
 import io.deletionwatch.job.events.ActivityEvent;
 import io.deletionwatch.job.events.Caller;
@@ -14,9 +15,6 @@ import io.deletionwatch.job.events.Outcome;
 import io.deletionwatch.job.events.ResourceId;
 import java.io.IOException;
 import java.io.Serializable;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -118,7 +116,7 @@ public final class ActivityLogParser implements Serializable {
         try {
             root = MAPPER.readTree(payload);
         } catch (IOException e) {
-            boolean utf8 = isUtf8(payload);
+            boolean utf8 = DeadLetterDocument.utf8OrNull(payload) != null;
             out.deadLetter(
                     deadLetter(
                             record,
@@ -428,18 +426,6 @@ public final class ActivityLogParser implements Serializable {
         return true;
     }
 
-    private static boolean isUtf8(byte[] bytes) {
-        try {
-            StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes));
-            return true;
-        } catch (CharacterCodingException e) {
-            return false;
-        }
-    }
 
     private static String shortMessage(Exception e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
