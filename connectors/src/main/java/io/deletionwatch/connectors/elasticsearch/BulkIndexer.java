@@ -1,12 +1,10 @@
 package io.deletionwatch.connectors.elasticsearch;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
-import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.elasticsearch._types.ErrorCause;
 import co.elastic.clients.elasticsearch.core.BulkRequest;
 import co.elastic.clients.elasticsearch.core.BulkResponse;
 import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
-import co.elastic.clients.transport.TransportException;
 import co.elastic.clients.util.BinaryData;
 import co.elastic.clients.util.ContentType;
 import io.deletionwatch.connectors.deadletter.DeadLetter;
@@ -128,10 +126,10 @@ final class BulkIndexer implements AutoCloseable {
                 failIfInterrupted(e);
                 if (!RetryPolicy.isRetriable(e)) {
                     throw new IOException(
-                            "Elasticsearch refused a bulk request of "
+                            "a bulk request of "
                                     + pending.size()
-                                    + " documents: "
-                                    + describe(e),
+                                    + " documents failed: "
+                                    + ElasticsearchFailures.describe(e, options),
                             e);
                 }
                 attempt++;
@@ -277,11 +275,17 @@ final class BulkIndexer implements AutoCloseable {
     }
 
     private IOException templateFailure(Exception e) {
+        if (ElasticsearchFailures.status(e) == 403) {
+            return new IOException(
+                    "cannot install the index templates ("
+                            + describe(e)
+                            + "); grant the manage_index_templates privilege, or install them with"
+                            + " the setup command and turn installTemplates off",
+                    e);
+        }
         return new IOException(
-                "cannot install the index templates ("
-                        + describe(e)
-                        + "); grant the manage_index_templates privilege, or install them with the"
-                        + " setup command and turn installTemplates off",
+                "cannot install the index templates: "
+                        + ElasticsearchFailures.describe(e, options),
                 e);
     }
 
@@ -326,38 +330,15 @@ final class BulkIndexer implements AutoCloseable {
         }
     }
 
-    /** A one-line description of a failure, without request content. */
     static String describe(Exception e) {
-        if (e instanceof ElasticsearchException es) {
-            return "status " + es.status() + ": " + describe(es.error());
-        }
-        if (e instanceof TransportException te) {
-            return "status " + te.statusCode() + ": " + te.getMessage();
-        }
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = root.getMessage() == null ? "" : ": " + root.getMessage();
-        return root.getClass().getSimpleName() + message;
+        return ElasticsearchFailures.describe(e);
     }
 
     private static String describe(BulkResponseItem item) {
         return item.status() + " " + describe(item.error());
     }
 
-    /** {@code type: reason}, with the first cause, e.g. the number format behind a parse error. */
     static String describe(ErrorCause error) {
-        if (error == null) {
-            return "(no error details)";
-        }
-        StringBuilder text = new StringBuilder();
-        text.append(error.type()).append(": ").append(error.reason());
-        ErrorCause cause = error.causedBy();
-        if (cause != null) {
-            text.append(" (caused by ").append(cause.type()).append(": ").append(cause.reason());
-            text.append(')');
-        }
-        return text.toString();
+        return ElasticsearchFailures.describe(error);
     }
 }

@@ -21,11 +21,16 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
+import org.apache.hc.client5.http.ssl.DefaultHostnameVerifier;
+import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.message.BasicHeader;
+import org.apache.hc.core5.http.nio.ssl.TlsStrategy;
 
 /**
  * Builds the elasticsearch-java client the sink and the {@code setup} command use: endpoints, TLS
@@ -61,12 +66,58 @@ public final class ElasticsearchClients {
         if (authorization != null) {
             builder.setDefaultHeaders(new Header[] {authorization});
         }
-        if (options.caCertificateFile() != null) {
-            builder.setSSLContext(trusting(Path.of(options.caCertificateFile())));
+        SSLContext tls;
+        try {
+            tls =
+                    options.caCertificateFile() != null
+                            ? trusting(Path.of(options.caCertificateFile()))
+                            : SSLContext.getDefault();
+        } catch (GeneralSecurityException e) {
+            throw new IOException("the JVM has no default TLS context", e);
         }
+        // The client's own TLS strategy checks no host name: any certificate the CA signed, for
+        // whatever host, would do. The host must be one the certificate names.
+        TlsStrategy verifyingHostNames =
+                ClientTlsStrategyBuilder.create()
+                        .setSslContext(tls)
+                        .setHostVerificationPolicy(HostnameVerificationPolicy.CLIENT)
+                        .setHostnameVerifier(new DefaultHostnameVerifier())
+                        .buildAsync();
+        builder.setSSLContext(tls);
+        builder.setConnectionManagerCallback(
+                connections -> connections.setTlsStrategy(verifyingHostNames));
         Rest5Client restClient = builder.build();
         return new ElasticsearchClient(
                 new Rest5ClientTransport(restClient, new JacksonJsonpMapper()));
+    }
+
+    /**
+     * Connects and authenticates once ({@code GET /}), so that a certificate that is not trusted,
+     * a host name the certificate does not hold or refused credentials are reported when the job
+     * starts, not by a failing task. A 403 counts as success: the credentials are valid, and {@code
+     * GET /} needs a monitoring privilege the writer role may lack.
+     *
+     * @return empty when the cluster answered; why not when it cannot be reached now (the sink
+     *     waits for it, so that is no error)
+     * @throws IOException with one line saying what to fix, for what retrying cannot fix
+     */
+    public static Optional<String> checkConnection(
+            ElasticsearchSinkOptions options, Map<String, String> environment) throws IOException {
+        ElasticsearchClient client = create(options, environment);
+        try {
+            client.info();
+            return Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            if (ElasticsearchFailures.status(e) == 403) {
+                return Optional.empty();
+            }
+            if (RetryPolicy.isRetriable(e)) {
+                return Optional.of(ElasticsearchFailures.describe(e, options));
+            }
+            throw new IOException(ElasticsearchFailures.describe(e, options), e);
+        } finally {
+            close(client);
+        }
     }
 
     /** Closes the client's connections. */

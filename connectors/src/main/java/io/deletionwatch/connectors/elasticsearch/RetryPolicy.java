@@ -55,9 +55,14 @@ public final class RetryPolicy {
     /**
      * Whether a failed request is worth retrying: I/O errors (refused connection, timeouts, the
      * node going away) and retriable statuses. Other 4xx answers to a whole request (401, 403, 404,
-     * 400) mean the configuration is wrong; retrying would hide that.
+     * 400) and a TLS certificate that is not trusted or not for this host mean the configuration is
+     * wrong; retrying would hide that.
      */
     public static boolean isRetriable(Exception failure) {
+        if (ElasticsearchFailures.isTlsTrustFailure(failure)) {
+            // An untrusted certificate or a wrong host name stays wrong: say so instead.
+            return false;
+        }
         if (failure instanceof ElasticsearchException e) {
             return isRetriableStatus(e.status());
         }

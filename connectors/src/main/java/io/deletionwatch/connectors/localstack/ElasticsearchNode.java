@@ -21,7 +21,9 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
@@ -63,6 +65,15 @@ public final class ElasticsearchNode implements AutoCloseable {
     /** Bump when the assembly below changes, so cached homes are rebuilt. */
     private static final int LAYOUT_VERSION = 1;
 
+    private static final Set<String> RESERVED_SETTINGS =
+            Set.of(
+                    "cluster.name",
+                    "node.name",
+                    "path.data",
+                    "path.logs",
+                    "http.port",
+                    "transport.port");
+
     private static final Pattern READY = Pattern.compile("started http=(\\S+):(\\d+)\\s*$");
     private static final Object HOME_LOCK = new Object();
 
@@ -99,9 +110,16 @@ public final class ElasticsearchNode implements AutoCloseable {
      * @param heap the JVM heap, e.g. {@code 512m}
      * @param httpPort the HTTP port on 127.0.0.1; 0 lets the system choose a free one
      * @param startTimeout how long to wait for the node to serve HTTP
+     * @param settings further node settings ({@code elasticsearch.yml} keys), e.g. to provoke
+     *     rejections in a test
      */
     public record Options(
-            Path dataDir, Path logFile, String heap, int httpPort, Duration startTimeout) {
+            Path dataDir,
+            Path logFile,
+            String heap,
+            int httpPort,
+            Duration startTimeout,
+            Map<String, String> settings) {
         public Options {
             if (heap == null || !heap.matches("\\d+[kmgKMG]")) {
                 throw new IllegalArgumentException("heap must look like 512m or 1g, got " + heap);
@@ -112,31 +130,42 @@ public final class ElasticsearchNode implements AutoCloseable {
             if (startTimeout == null || startTimeout.isNegative() || startTimeout.isZero()) {
                 throw new IllegalArgumentException("startTimeout must be positive");
             }
+            settings = settings == null ? Map.of() : Map.copyOf(new TreeMap<>(settings));
         }
 
         /** A fresh data directory, 512 MB of heap, a free port, three minutes to start. */
         public static Options defaults() {
-            return new Options(null, null, "512m", 0, Duration.ofMinutes(3));
+            return new Options(null, null, "512m", 0, Duration.ofMinutes(3), Map.of());
         }
 
         public Options withDataDir(Path dataDir) {
-            return new Options(dataDir, logFile, heap, httpPort, startTimeout);
+            return new Options(dataDir, logFile, heap, httpPort, startTimeout, settings);
         }
 
         public Options withLogFile(Path logFile) {
-            return new Options(dataDir, logFile, heap, httpPort, startTimeout);
+            return new Options(dataDir, logFile, heap, httpPort, startTimeout, settings);
         }
 
         public Options withHeap(String heap) {
-            return new Options(dataDir, logFile, heap, httpPort, startTimeout);
+            return new Options(dataDir, logFile, heap, httpPort, startTimeout, settings);
         }
 
         public Options withHttpPort(int httpPort) {
-            return new Options(dataDir, logFile, heap, httpPort, startTimeout);
+            return new Options(dataDir, logFile, heap, httpPort, startTimeout, settings);
         }
 
         public Options withStartTimeout(Duration startTimeout) {
-            return new Options(dataDir, logFile, heap, httpPort, startTimeout);
+            return new Options(dataDir, logFile, heap, httpPort, startTimeout, settings);
+        }
+
+        /** One more node setting; the node's own (ports, paths, names) cannot be overridden. */
+        public Options withSetting(String key, String value) {
+            if (RESERVED_SETTINGS.contains(key)) {
+                throw new IllegalArgumentException(key + " is set by ElasticsearchNode itself");
+            }
+            Map<String, String> more = new TreeMap<>(settings);
+            more.put(key, value);
+            return new Options(dataDir, logFile, heap, httpPort, startTimeout, more);
         }
     }
 
@@ -203,6 +232,7 @@ public final class ElasticsearchNode implements AutoCloseable {
                         "path.logs=" + logsDir.toAbsolutePath(),
                         "http.port=" + options.httpPort(),
                         "transport.port=0"));
+        options.settings().forEach((key, value) -> command.add(key + "=" + value));
         ServerProcess process =
                 ServerProcess.start(
                         "elasticsearch", command, workDir, log, READY, options.startTimeout());

@@ -9,20 +9,27 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A self-signed server certificate for {@code localhost} and {@code 127.0.0.1} in a PKCS12
- * keystore, and a PKCS12 truststore holding just that certificate for clients.
+ * A self-signed server certificate (by default for {@code localhost} and {@code 127.0.0.1}) in a
+ * PKCS12 keystore, and a PKCS12 truststore holding just that certificate for clients; {@link
+ * #writePem} exports both as PEM for servers that are not Java (nginx).
  *
  * <p>The JDK has no public API to sign a certificate, so {@code keytool} makes the key pair; the
  * truststore is written with {@link KeyStore}, which saves two more JVM starts.
  */
 record SelfSignedTls(
-        Path keystore, String keystorePassword, Path truststore, String truststorePassword) {
+        Path keystore,
+        String keystorePassword,
+        Path truststore,
+        String truststorePassword,
+        String subjectAltNames) {
     private static final String ALIAS = "localhost";
+    private static final String LOCAL_NAMES = "dns:localhost,ip:127.0.0.1";
 
     /** Picks the files and random passwords; {@link #create()} makes the stores. */
     static SelfSignedTls plan(Path dir) {
@@ -30,7 +37,21 @@ record SelfSignedTls(
                 dir.resolve("broker-keystore.p12"),
                 randomPassword(),
                 dir.resolve("client-truststore.p12"),
-                randomPassword());
+                randomPassword(),
+                LOCAL_NAMES);
+    }
+
+    /**
+     * As {@link #plan(Path)}, with files named after {@code name} and a certificate valid for
+     * {@code subjectAltNames} (keytool's form, e.g. {@code dns:es.example.com,ip:10.0.0.1}).
+     */
+    static SelfSignedTls plan(Path dir, String name, String subjectAltNames) {
+        return new SelfSignedTls(
+                dir.resolve(name + "-keystore.p12"),
+                randomPassword(),
+                dir.resolve(name + "-truststore.p12"),
+                randomPassword(),
+                subjectAltNames);
     }
 
     /** Writes the keystore and the truststore, replacing older ones. */
@@ -55,7 +76,7 @@ record SelfSignedTls(
                         "-dname",
                         "CN=localhost",
                         "-ext",
-                        "SAN=dns:localhost,ip:127.0.0.1",
+                        "SAN=" + subjectAltNames,
                         "-validity",
                         "3650",
                         "-storetype",
@@ -98,6 +119,36 @@ record SelfSignedTls(
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot write the client truststore", e);
         }
+    }
+
+    /** Writes the certificate and its private key (PKCS#8) as PEM files, as nginx reads them. */
+    void writePem(Path certificateFile, Path privateKeyFile) throws IOException {
+        try {
+            KeyStore server = KeyStore.getInstance("PKCS12");
+            try (InputStream in = Files.newInputStream(keystore)) {
+                server.load(in, keystorePassword.toCharArray());
+            }
+            Files.writeString(
+                    certificateFile,
+                    pem("CERTIFICATE", server.getCertificate(ALIAS).getEncoded()));
+            Files.writeString(
+                    privateKeyFile,
+                    pem(
+                            "PRIVATE KEY",
+                            server.getKey(ALIAS, keystorePassword.toCharArray()).getEncoded()));
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot export the certificate of " + keystore + " as PEM", e);
+        }
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN "
+                + type
+                + "-----\n"
+                + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+                + "\n-----END "
+                + type
+                + "-----\n";
     }
 
     private static String randomPassword() {

@@ -1,155 +1,326 @@
 package io.deletionwatch.connectors.elasticsearch;
 
+import static io.deletionwatch.connectors.elasticsearch.SampleFindings.findings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import co.elastic.clients.elasticsearch.ElasticsearchClient;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.deletionwatch.connectors.localstack.ElasticsearchNodeExtension;
+import io.deletionwatch.connectors.localstack.ElasticsearchTestClient.Document;
+import io.deletionwatch.connectors.localstack.NginxTlsProxy;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import java.util.stream.Collectors;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.ExceptionUtils;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * TLS and authentication of the client against an https endpoint with a self-signed certificate.
- * The local Elasticsearch node cannot serve TLS (security is not on Maven Central), so a JDK https
- * server answers the ping; what is checked is ours: trust from the CA file and the header sent.
+ * TLS and authentication for real: the sink and the client against a secured endpoint, nginx with
+ * a self-signed certificate checking Elasticsearch's two credential types in front of a real node
+ * (the node has no security module: it is not on Maven Central). What works is the whole sink in a
+ * Flink job; what fails must fail at once, with one line saying what to fix, never be retried.
  */
 class ElasticsearchClientsTlsITCase {
-    private static final String PASSWORD = "changeit";
+    @RegisterExtension static final ElasticsearchNodeExtension ES = new ElasticsearchNodeExtension();
 
-    @TempDir Path dir;
-    private HttpsServer server;
-    private final BlockingQueue<List<String>> authorizations = new LinkedBlockingQueue<>();
-    private Path caFile;
+    @RegisterExtension
+    static final MiniClusterExtension FLINK =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(1)
+                            .build());
 
-    @BeforeEach
-    void startHttpsServer() throws Exception {
-        Path keyStore = dir.resolve("server.p12");
-        caFile = dir.resolve("ca.pem");
-        keytool(
-                "-genkeypair",
-                "-alias",
-                "es",
-                "-keyalg",
-                "EC",
-                "-dname",
-                "CN=localhost",
-                "-ext",
-                "SAN=ip:127.0.0.1,dns:localhost",
-                "-validity",
-                "2",
-                "-keystore",
-                keyStore.toString(),
-                "-storetype",
-                "PKCS12",
-                "-storepass",
-                PASSWORD,
-                "-keypass",
-                PASSWORD);
-        keytool(
-                "-exportcert",
-                "-rfc",
-                "-alias",
-                "es",
-                "-keystore",
-                keyStore.toString(),
-                "-storepass",
-                PASSWORD,
-                "-file",
-                caFile.toString());
+    private static final String PASSWORD = "pw-7Hq2-correct-horse";
+    private static final String API_KEY = "VnVhQ2ZHY0JDZGJrUW0tZTVhT3g6dWkybHAyYXhUTm1zeWFrdzl0dk5udw==";
 
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(keyStore)) {
-            keys.load(in, PASSWORD.toCharArray());
-        }
-        KeyManagerFactory keyManagers =
-                KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keyManagers.init(keys, PASSWORD.toCharArray());
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(keyManagers.getKeyManagers(), null, null);
+    @TempDir static Path dir;
+    private static NginxTlsProxy proxy;
 
-        server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setHttpsConfigurator(new HttpsConfigurator(tls));
-        server.createContext(
-                "/",
-                exchange -> {
-                    authorizations.add(
-                            exchange.getRequestHeaders().getOrDefault("Authorization", List.of()));
-                    // The Java client refuses answers that do not name the product.
-                    exchange.getResponseHeaders().add("X-Elastic-Product", "Elasticsearch");
-                    exchange.sendResponseHeaders(200, -1);
-                    exchange.close();
-                });
-        server.start();
+    @BeforeAll
+    static void startProxy() throws IOException {
+        proxy = NginxTlsProxy.start(ES.url(), PASSWORD, API_KEY);
     }
 
-    @AfterEach
-    void stopHttpsServer() {
-        server.stop(0);
+    @AfterAll
+    static void stopProxy() throws IOException {
+        if (proxy != null) {
+            proxy.close();
+        }
     }
 
     @Test
-    void theClientTrustsTheCaFileAndSendsTheApiKey() throws Exception {
-        ElasticsearchClient client =
-                ElasticsearchClients.create(
-                        options()
-                                .credentials(
-                                        new Credentials.ApiKey(Secret.environment("ES_API_KEY")))
-                                .caCertificateFile(caFile.toString())
-                                .build(),
-                        Map.of("ES_API_KEY", "a2V5OnNlY3JldA=="));
-        try {
-            assertThat(client.ping().value()).isTrue();
-        } finally {
-            ElasticsearchClients.close(client);
-        }
+    void theSinkWritesThroughTlsWithTheCaFileAndBasicAuthentication() throws Exception {
+        Path password = Files.writeString(dir.resolve("es-password"), PASSWORD + "\n");
+        String namespace = ElasticsearchNodeExtension.uniqueNamespace();
+        ElasticsearchSinkOptions options =
+                options(namespace)
+                        .credentials(
+                                new Credentials.Basic(
+                                        NginxTlsProxy.USER, Secret.file(password.toString())))
+                        .build();
+        List<IndexedDocument> documents = findings(12);
 
-        assertThat(authorizations.poll(10, TimeUnit.SECONDS))
-                .containsExactly("ApiKey a2V5OnNlY3JldA==");
+        run(documents, options);
+
+        assertThat(byId(ES.all(options.dataStream()))).isEqualTo(expected(documents));
+        assertThat(ES.count(options.deadLetterDataStream())).isZero();
     }
 
     @Test
-    void withoutTheCaFileTheSelfSignedServerIsNotTrusted() throws Exception {
-        ElasticsearchClient client = ElasticsearchClients.create(options().build(), Map.of());
-        try {
-            assertThatThrownBy(() -> client.ping())
-                    .hasRootCauseInstanceOf(java.security.cert.CertPathBuilderException.class);
-        } finally {
-            ElasticsearchClients.close(client);
-        }
-        assertThat(authorizations).isEmpty();
+    void theSinkWritesThroughTlsWithTheCaFileAndAnApiKey() throws Exception {
+        Path apiKey = Files.writeString(dir.resolve("es-api-key"), API_KEY);
+        String namespace = ElasticsearchNodeExtension.uniqueNamespace();
+        ElasticsearchSinkOptions options =
+                options(namespace)
+                        .credentials(new Credentials.ApiKey(Secret.file(apiKey.toString())))
+                        .build();
+        List<IndexedDocument> documents = findings(7);
+
+        run(documents, options);
+
+        assertThat(byId(ES.all(options.dataStream()))).isEqualTo(expected(documents));
     }
 
-    private ElasticsearchSinkOptions.Builder options() {
+    @Test
+    void aWrongPasswordFailsTheSinkAtOnceWithOneLineNamingTheCredentials() throws Exception {
+        Path password = Files.writeString(dir.resolve("wrong-password"), "not-" + PASSWORD);
+        String namespace = ElasticsearchNodeExtension.uniqueNamespace();
+        ElasticsearchSinkOptions options =
+                options(namespace)
+                        .credentials(
+                                new Credentials.Basic(
+                                        NginxTlsProxy.USER, Secret.file(password.toString())))
+                        .build();
+
+        String failure = catchJobFailure(findings(3), options);
+
+        assertThat(failure)
+                .isEqualTo(
+                        "cannot install the index templates: Elasticsearch at ["
+                                + proxy.url()
+                                + "] refused the credentials (user "
+                                + NginxTlsProxy.USER
+                                + ", password from file:"
+                                + password
+                                + "): status 401: security_exception: "
+                                + NginxTlsProxy.UNAUTHENTICATED);
+        assertThat(ES.count(options.dataStream())).isZero();
+    }
+
+    @Test
+    void anUntrustedCertificateFailsTheSinkAtOnceInsteadOfRetrying() throws Exception {
+        Path unrelated = NginxTlsProxy.unrelatedCaFile(dir);
+        Path apiKey = Files.writeString(dir.resolve("es-api-key-2"), API_KEY);
+        ElasticsearchSinkOptions options =
+                options(ElasticsearchNodeExtension.uniqueNamespace())
+                        .caCertificateFile(unrelated.toString())
+                        .credentials(new Credentials.ApiKey(Secret.file(apiKey.toString())))
+                        .build();
+
+        String failure = catchJobFailure(findings(3), options);
+
+        // Both certificates are for CN=localhost: the check finds the wrong one's signature bad.
+        assertThat(failure)
+                .isEqualTo(
+                        "cannot install the index templates: the TLS certificate of Elasticsearch"
+                                + " at ["
+                                + proxy.url()
+                                + "] is not trusted (SignatureException: Signature does not"
+                                + " match.); the CA file "
+                                + unrelated
+                                + " did not sign it");
+    }
+
+    @Test
+    void theConnectionCheckAcceptsBothCredentialTypes() throws Exception {
+        assertThat(
+                        ElasticsearchClients.checkConnection(
+                                options("any").credentials(apiKey()).build(),
+                                Map.of("ES_API_KEY", API_KEY)))
+                .isEmpty();
+        assertThat(
+                        ElasticsearchClients.checkConnection(
+                                options("any").credentials(basic()).build(),
+                                Map.of("ES_PASSWORD", PASSWORD)))
+                .isEmpty();
+    }
+
+    @Test
+    void theConnectionCheckNamesWhatToFixForEachWrongCredential() {
+        assertThatThrownBy(
+                        () ->
+                                ElasticsearchClients.checkConnection(
+                                        options("any").credentials(apiKey()).build(),
+                                        Map.of("ES_API_KEY", "d3Jvbmc6a2V5")))
+                .isInstanceOf(IOException.class)
+                .hasMessage(
+                        "Elasticsearch at ["
+                                + proxy.url()
+                                + "] refused the credentials (the API key from env:ES_API_KEY):"
+                                + " status 401: security_exception: "
+                                + NginxTlsProxy.UNAUTHENTICATED);
+        assertThatThrownBy(
+                        () ->
+                                ElasticsearchClients.checkConnection(
+                                        options("any").credentials(basic()).build(),
+                                        Map.of("ES_PASSWORD", PASSWORD + "x")))
+                .hasMessage(
+                        "Elasticsearch at ["
+                                + proxy.url()
+                                + "] refused the credentials (user "
+                                + NginxTlsProxy.USER
+                                + ", password from env:ES_PASSWORD): status 401:"
+                                + " security_exception: "
+                                + NginxTlsProxy.UNAUTHENTICATED);
+        assertThatThrownBy(
+                        () ->
+                                ElasticsearchClients.checkConnection(
+                                        options("any").build(), Map.of()))
+                .hasMessage(
+                        "Elasticsearch at ["
+                                + proxy.url()
+                                + "] refused the credentials (none were given: set ES_API_KEY or"
+                                + " ES_USERNAME and ES_PASSWORD): status 401: security_exception: "
+                                + NginxTlsProxy.UNAUTHENTICATED);
+    }
+
+    @Test
+    void withoutTheCaFileTheSelfSignedCertificateIsNotTrusted() {
+        assertThatThrownBy(
+                        () ->
+                                ElasticsearchClients.checkConnection(
+                                        ElasticsearchSinkOptions.builder()
+                                                .hosts(proxy.url())
+                                                .credentials(apiKey())
+                                                .build(),
+                                        Map.of("ES_API_KEY", API_KEY)))
+                .isInstanceOf(IOException.class)
+                .hasMessage(
+                        "the TLS certificate of Elasticsearch at ["
+                                + proxy.url()
+                                + "] is not trusted (SunCertPathBuilderException: unable to find"
+                                + " valid certification path to requested target); give the CA"
+                                + " that signed it with --es-ca-file or ES_CA_CERT");
+    }
+
+    @Test
+    void aCertificateForAnotherHostNameIsRefused() throws Exception {
+        try (NginxTlsProxy elsewhere =
+                NginxTlsProxy.start(ES.url(), PASSWORD, API_KEY, "dns:es.elsewhere.example")) {
+            assertThatThrownBy(
+                            () ->
+                                    ElasticsearchClients.checkConnection(
+                                            ElasticsearchSinkOptions.builder()
+                                                    .hosts(elsewhere.url())
+                                                    .caCertificateFile(
+                                                            elsewhere.caFile().toString())
+                                                    .credentials(apiKey())
+                                                    .build(),
+                                            Map.of("ES_API_KEY", API_KEY)))
+                    .isInstanceOf(IOException.class)
+                    .hasMessage(
+                            "the TLS certificate of Elasticsearch at ["
+                                    + elsewhere.url()
+                                    + "] is not valid for that host name (Certificate for"
+                                    + " <127.0.0.1> doesn't match any of the subject alternative"
+                                    + " names: []); use a URL with a name the"
+                                    + " certificate holds");
+        }
+    }
+
+    @Test
+    void anUnreachableClusterIsNoErrorForTheConnectionCheck() throws Exception {
+        int closed = io.deletionwatch.connectors.localstack.ElasticsearchNode.freePort();
+        assertThat(
+                        ElasticsearchClients.checkConnection(
+                                ElasticsearchSinkOptions.builder()
+                                        .hosts("http://127.0.0.1:" + closed)
+                                        .build(),
+                                Map.of()))
+                .hasValueSatisfying(
+                        why ->
+                                assertThat(why)
+                                        .startsWith(
+                                                "Elasticsearch at [http://127.0.0.1:"
+                                                        + closed
+                                                        + "]: HttpHostConnectException: Connect to"
+                                                        + " http://127.0.0.1:"
+                                                        + closed));
+    }
+
+    private static Credentials apiKey() {
+        return new Credentials.ApiKey(Secret.environment("ES_API_KEY"));
+    }
+
+    private static Credentials basic() {
+        return new Credentials.Basic(NginxTlsProxy.USER, Secret.environment("ES_PASSWORD"));
+    }
+
+    private static ElasticsearchSinkOptions.Builder options(String namespace) {
         return ElasticsearchSinkOptions.builder()
-                .hosts("https://127.0.0.1:" + server.getAddress().getPort());
+                .hosts(proxy.url())
+                .caCertificateFile(proxy.caFile().toString())
+                .dataStream("logs-deletion_watch.findings-" + namespace)
+                .deadLetterDataStream("logs-deletion_watch.deadletter-" + namespace);
     }
 
-    private static void keytool(String... arguments) throws Exception {
-        List<String> command =
-                new java.util.ArrayList<>(
-                        List.of(
-                                Path.of(System.getProperty("java.home"), "bin", "keytool")
-                                        .toString()));
-        command.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(output).isZero();
+    private static void run(List<IndexedDocument> documents, ElasticsearchSinkOptions options)
+            throws Exception {
+        environment(documents, options).execute();
+    }
+
+    /**
+     * The message of the sink's own exception that failed the job (no restarts: checkpointing is
+     * off); it may arrive serialized, with its class name in front, so it is found by its message.
+     */
+    private static String catchJobFailure(
+            List<IndexedDocument> documents, ElasticsearchSinkOptions options) {
+        Throwable failure =
+                org.assertj.core.api.Assertions.catchThrowable(
+                        () -> environment(documents, options).execute());
+        assertThat(failure).as("the job should have failed").isNotNull();
+        return ExceptionUtils.findThrowableWithMessage(failure, "cannot install the index templates")
+                .orElseThrow(() -> new AssertionError("not the sink's failure: " + failure, failure))
+                .getMessage()
+                .replaceFirst("^java\\.io\\.IOException: ", "");
+    }
+
+    private static StreamExecutionEnvironment environment(
+            List<IndexedDocument> documents, ElasticsearchSinkOptions options) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        env.fromData(documents)
+                .sinkTo(
+                        ElasticsearchSink.<IndexedDocument>builder()
+                                .options(options)
+                                .converter(document -> document)
+                                .build())
+                .uid("elasticsearch-sink")
+                .name("Elasticsearch sink");
+        return env;
+    }
+
+    private static Map<String, JsonNode> expected(List<IndexedDocument> documents) {
+        return documents.stream()
+                .collect(
+                        Collectors.toMap(
+                                IndexedDocument::id,
+                                d -> (JsonNode) SampleFindings.parse(d.source())));
+    }
+
+    private static Map<String, JsonNode> byId(List<Document> documents) {
+        return documents.stream()
+                .collect(Collectors.toMap(Document::id, d -> (JsonNode) d.source()));
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.deletionwatch.connectors.localstack.KafkaBroker;
 import io.deletionwatch.connectors.testing.Eventually;
 import io.deletionwatch.connectors.localstack.KafkaBrokerExtension;
+import io.deletionwatch.connectors.testing.CapturedLogs;
 import io.deletionwatch.connectors.localstack.TopicPublisher;
 import io.deletionwatch.connectors.source.KafkaSourceOptions.Security;
 import io.deletionwatch.connectors.source.KafkaSourceOptions.StartingOffsets;

@@ -1,4 +1,4 @@
-package io.deletionwatch.connectors.source;
+package io.deletionwatch.connectors.testing;
 
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
@@ -15,14 +15,14 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Everything logged at INFO or above, with stack traces, while it is open. */
-final class CapturedLogs implements AutoCloseable {
+public final class CapturedLogs implements AutoCloseable {
     private static final AtomicInteger IDS = new AtomicInteger();
 
     private final Queue<String> lines = new ConcurrentLinkedQueue<>();
     private final LoggerContext context;
     private final AbstractAppender appender;
 
-    CapturedLogs() {
+    public CapturedLogs() {
         context = (LoggerContext) LogManager.getContext(false);
         appender =
                 new AbstractAppender(
@@ -51,7 +51,7 @@ final class CapturedLogs implements AutoCloseable {
         context.updateLoggers();
     }
 
-    String text() {
+    public String text() {
         return String.join("\n", lines);
     }
 
