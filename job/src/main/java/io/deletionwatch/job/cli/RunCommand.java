@@ -1,6 +1,7 @@
 package io.deletionwatch.job.cli;
 
 import io.deletionwatch.connectors.deadletter.DeadLetterDocument;
+import io.deletionwatch.connectors.elasticsearch.ElasticsearchClients;
 import io.deletionwatch.connectors.elasticsearch.ElasticsearchSinkOptions;
 import io.deletionwatch.connectors.source.EventHubsConnectionString;
 import io.deletionwatch.connectors.source.KafkaSourceOptions;
@@ -8,10 +9,12 @@ import io.deletionwatch.job.findings.FindingDocument;
 import io.deletionwatch.job.config.DetectionConfig;
 import io.deletionwatch.job.pipeline.StreamingJob;
 import io.deletionwatch.job.rules.Rules;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
@@ -205,6 +208,9 @@ final class RunCommand implements Callable<Integer> {
             elasticsearch.caCertificateFile(esCaFile);
         }
 
+        ElasticsearchSinkOptions sinkOptions = elasticsearch.build();
+        checkElasticsearch(sinkOptions, env);
+
         StreamExecutionEnvironment flink = StreamExecutionEnvironment.getExecutionEnvironment();
         if (flink.getConfiguration().getOptional(CheckpointingOptions.CHECKPOINTING_INTERVAL).isEmpty()) {
             flink.enableCheckpointing(checkpointInterval.toMillis());
@@ -214,10 +220,36 @@ final class RunCommand implements Callable<Integer> {
                 flink,
                 kafka.build(),
                 connectionString,
-                elasticsearch.build(),
+                sinkOptions,
                 Rules.all(config),
                 config);
         flink.execute("deletion-watch");
         return 0;
+    }
+
+    /**
+     * Connects once before the job starts, so an untrusted certificate or refused credentials end
+     * {@code run} with one line instead of a job that fails over and over. A cluster that cannot
+     * be reached from here is no error: the sink waits for it.
+     */
+    private void checkElasticsearch(ElasticsearchSinkOptions options, Map<String, String> env)
+            throws IOException {
+        Optional<String> unreachable;
+        try {
+            unreachable = ElasticsearchClients.checkConnection(options, env);
+        } catch (IOException e) {
+            // No cause: the command line prints the deepest cause's message, and this one is it.
+            throw new IllegalArgumentException(e.getMessage());
+        }
+        unreachable.ifPresent(
+                why -> {
+                    spec.commandLine()
+                            .getErr()
+                            .println(
+                                    "deletion-watch run: cannot reach Elasticsearch now ("
+                                            + why
+                                            + "); the job starts and waits for it");
+                    spec.commandLine().getErr().flush();
+                });
     }
 }
