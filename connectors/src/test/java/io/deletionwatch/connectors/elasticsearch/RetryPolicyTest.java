@@ -88,4 +88,19 @@ class RetryPolicyTest {
                 ErrorResponse.of(
                         e -> e.status(status).error(c -> c.type("some_exception").reason("why"))));
     }
+
+    @Test
+    void aCertificateThatIsNotTrustedOrNotForThisHostIsNeverRetried() {
+        javax.net.ssl.SSLHandshakeException untrusted =
+                new javax.net.ssl.SSLHandshakeException("PKIX path building failed");
+        untrusted.initCause(
+                new java.security.cert.CertificateException("unable to find valid certification path"));
+        javax.net.ssl.SSLPeerUnverifiedException otherHost =
+                new javax.net.ssl.SSLPeerUnverifiedException(
+                        "Certificate for <127.0.0.1> doesn't match any of the subject alternative names: []");
+
+        assertThat(RetryPolicy.isRetriable(untrusted)).isFalse();
+        assertThat(RetryPolicy.isRetriable(new IOException("handshake", otherHost))).isFalse();
+        assertThat(RetryPolicy.isRetriable(new javax.net.ssl.SSLException("Connection reset"))).isTrue();
+    }
 }
