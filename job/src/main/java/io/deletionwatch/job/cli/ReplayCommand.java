@@ -133,10 +133,13 @@ final class ReplayCommand implements Callable<Integer> {
         AtomicReference<Exception> firstFailure = new AtomicReference<>();
         AtomicLong failed = new AtomicLong();
         RatePacer pacer = rate == null ? RatePacer.unlimited() : new RatePacer(rate, RatePacer.SYSTEM);
-        long started = System.nanoTime();
-        long nextProgress = started + Duration.ofSeconds(PROGRESS_SECONDS).toNanos();
+        long started;
         long sent = 0;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties(connection.client()))) {
+            // Rates count from the first send, not from the producer's start-up.
+            started = System.nanoTime();
+            progress.start();
+            long nextProgress = started + Duration.ofSeconds(PROGRESS_SECONDS).toNanos();
             sending:
             for (int round = 0; round < repeat; round++) {
                 for (byte[] message : input.messages()) {
@@ -265,12 +268,14 @@ final class ReplayCommand implements Callable<Integer> {
         // Every record on every in-sync replica, retries without duplicates.
         props.setProperty("acks", "all");
         props.setProperty("enable.idempotence", "true");
-        props.setProperty("linger.ms", "5");
+        // Larger batches than the 16 KB default: an envelope is a few KB, and replays are bulk.
+        props.setProperty("linger.ms", "10");
+        props.setProperty("batch.size", Integer.toString(256 * 1024));
         int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
         props.setProperty("max.block.ms", Integer.toString(millis));
-        int request = Math.max(1_000, Math.min(30_000, millis - 5));
+        int request = Math.max(1_000, Math.min(30_000, millis - 10));
         props.setProperty("request.timeout.ms", Integer.toString(request));
-        props.setProperty("delivery.timeout.ms", Integer.toString(Math.max(millis, request + 5)));
+        props.setProperty("delivery.timeout.ms", Integer.toString(Math.max(millis, request + 10)));
         props.setProperty("key.serializer", ByteArraySerializer.class.getName());
         props.setProperty("value.serializer", ByteArraySerializer.class.getName());
         return props;

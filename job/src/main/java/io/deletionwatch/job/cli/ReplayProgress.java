@@ -17,6 +17,11 @@ final class ReplayProgress {
         this.lastNanos = nanoTime.getAsLong();
     }
 
+    /** Rates count from here. */
+    void start() {
+        lastNanos = nanoTime.getAsLong();
+    }
+
     /** Called from the producer's I/O thread for each acknowledged record. */
     void acknowledged() {
         acknowledged.incrementAndGet();
