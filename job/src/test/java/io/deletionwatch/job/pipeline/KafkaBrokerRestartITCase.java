@@ -38,6 +38,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The Kafka broker crashes (SIGKILL) and comes back while the job runs: the job reconnects and
  * goes on from its position. Every finding of the demo sample reaches Elasticsearch exactly once,
  * the same set {@code detect} finds in the file, and nothing is dead-lettered.
+ *
+ * <p>After the outage each source subtask reconnects on its own. With an idleness shorter than
+ * the gap between their reconnections, the first one's partition alone moves the watermark, up to
+ * the end of its data, and the other partition's events then count as late for the sequence rules
+ * (seen here with a 3 s idleness on a loaded machine). The default idleness, 1 min, covers that.
  */
 class KafkaBrokerRestartITCase {
     @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
@@ -53,8 +58,10 @@ class KafkaBrokerRestartITCase {
 
     @Test
     void shouldLoseAndDuplicateNoFindingWhenTheBrokerRestartsMidStream() throws Exception {
-        // What detect finds in the same file: the expected finding ids.
-        DetectionConfig config = DetectionConfig.defaults().withIdleness(Duration.ofSeconds(3));
+        // What detect finds in the same file: the expected finding ids. The production idleness
+        // (1 min): a shorter one lets the split that reconnects first carry the watermark past
+        // the other split's events, which then arrive late (see the class comment).
+        DetectionConfig config = DetectionConfig.defaults();
         CollectingSink<Finding> detected = new CollectingSink<>();
         Detect.run(List.of(DemoSample.FILE), Rules.all(config), config, detected, new CollectingSink<DeadLetter>());
         Set<String> expected = detected.drain().stream().map(Finding::id).collect(Collectors.toCollection(TreeSet::new));
@@ -109,8 +116,13 @@ class KafkaBrokerRestartITCase {
             long published = System.nanoTime();
 
             awaitCommitted(broker, group, topic, "the second half");
-            Eventually.await("all " + expected.size() + " findings in Elasticsearch", Duration.ofMinutes(2),
-                    () -> ids(findings).size() >= expected.size());
+            try {
+                // The last sequence findings come once both partitions are idle (1 min).
+                Eventually.await("all " + expected.size() + " findings in Elasticsearch", Duration.ofMinutes(4),
+                        () -> ids(findings).size() >= expected.size());
+            } catch (AssertionError timedOut) {
+                // The assertions below say which findings are missing and what was dead-lettered.
+            }
             long done = System.nanoTime();
             System.out.printf(
                     "KafkaBrokerRestartITCase: %d findings before the crash; broker back in %.1f s; the second half's findings all in %.1f s after it was published%n",
@@ -124,7 +136,9 @@ class KafkaBrokerRestartITCase {
         Set<String> foundIds = found.stream().map(Document::id).collect(Collectors.toCollection(TreeSet::new));
         assertThat(foundIds).isEqualTo(expected);
         assertThat(found).as("one document per finding id").hasSize(expected.size());
-        assertThat(ES.count(deadLetters)).isZero();
+        assertThat(ES.all(deadLetters))
+                .extracting(d -> d.source().at("/deletion_watch/dead_letter/reason").asText())
+                .isEmpty();
     }
 
     private static Set<String> ids(String index) {
