@@ -1,7 +1,5 @@
 package io.deletionwatch.connectors.source;
 
-import io.deletionwatch.connectors.source.KafkaSourceOptions.Security;
-
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -23,13 +21,15 @@ import java.util.regex.Pattern;
  */
 public final class EventHubsSource {
     /**
-     * Microsoft's recommended consumer settings for the Event Hubs Kafka endpoint. The service
-     * closes connections idle for 240 s, so the client closes them first.
+     * Microsoft's recommended consumer settings for the Event Hubs Kafka endpoint: those of every
+     * client ({@link KafkaClientProperties#EVENT_HUBS_RECOMMENDED}) and the group's timeouts.
      */
     static final Map<String, String> EVENT_HUBS_RECOMMENDED =
             Map.of(
-                    "metadata.max.age.ms", "180000",
-                    "connections.max.idle.ms", "180000",
+                    "metadata.max.age.ms",
+                    KafkaClientProperties.EVENT_HUBS_RECOMMENDED.get("metadata.max.age.ms"),
+                    "connections.max.idle.ms",
+                    KafkaClientProperties.EVENT_HUBS_RECOMMENDED.get("connections.max.idle.ms"),
                     "session.timeout.ms", "30000",
                     "heartbeat.interval.ms", "3000",
                     "max.poll.interval.ms", "300000");
@@ -94,9 +94,8 @@ public final class EventHubsSource {
     /** The consumer properties; they hold the secret with {@code eventhubs}: never log them. */
     static Properties consumerProperties(
             KafkaSourceOptions options, EventHubsConnectionString connectionString) {
-        checkConnectionString(options, connectionString);
         Properties props = new Properties();
-        if (options.security() == Security.EVENTHUBS) {
+        if (options.security() == KafkaSourceOptions.Security.EVENTHUBS) {
             props.putAll(EVENT_HUBS_RECOMMENDED);
         }
         props.setProperty(PARTITION_DISCOVERY_INTERVAL_MS, PARTITION_DISCOVERY_INTERVAL);
@@ -104,42 +103,8 @@ public final class EventHubsSource {
         // The options refuse extra properties with these keys; set last all the same.
         props.setProperty(COMMIT_OFFSETS_ON_CHECKPOINT, "true");
         props.setProperty("group.id", options.groupId());
-        props.setProperty(
-                "bootstrap.servers",
-                options.bootstrapServers() != null
-                        ? options.bootstrapServers()
-                        : connectionString.bootstrapServers());
-        switch (options.security()) {
-            case NONE -> props.setProperty("security.protocol", "PLAINTEXT");
-            case EVENTHUBS -> {
-                props.setProperty("security.protocol", "SASL_SSL");
-                props.setProperty("sasl.mechanism", "PLAIN");
-                props.setProperty("sasl.jaas.config", connectionString.jaasConfig());
-            }
-        }
-        if (options.truststore() != null) {
-            props.setProperty(
-                    "ssl.truststore.location",
-                    options.truststore().path().toAbsolutePath().toString());
-            props.setProperty("ssl.truststore.password", options.truststore().password());
-            props.setProperty("ssl.truststore.type", "PKCS12");
-        }
+        props.putAll(KafkaClientProperties.connection(options, connectionString));
         return props;
-    }
-
-    private static void checkConnectionString(
-            KafkaSourceOptions options, EventHubsConnectionString connectionString) {
-        if (options.security() == Security.EVENTHUBS && connectionString == null) {
-            throw new IllegalArgumentException(
-                    "security 'eventhubs' needs the Event Hubs connection string: set "
-                            + EventHubsConnectionString.ENVIRONMENT_VARIABLE
-                            + " or give a connection string file");
-        }
-        if (options.security() == Security.NONE && connectionString != null) {
-            throw new IllegalArgumentException(
-                    "an Event Hubs connection string was given but security is 'none';"
-                            + " use security 'eventhubs' or drop the connection string");
-        }
     }
 
     /** The one topic to read, or null when a pattern is read; checks it against EntityPath. */

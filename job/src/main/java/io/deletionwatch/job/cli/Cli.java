@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             DetectCommand.class,
             LocalCommand.class,
             SetupCommand.class,
+            ReplayCommand.class,
             CommandLine.HelpCommand.class
         },
         description = {
@@ -43,6 +44,16 @@ public final class Cli implements Runnable {
             commandLine.getErr().flush();
             return 2;
         }
+        // A mistake on the command line is one line, not the whole usage: the user sees it at once.
+        commandLine.setParameterExceptionHandler(
+                (e, parsedArgs) -> {
+                    CommandLine cmd = e.getCommandLine();
+                    PrintWriter err = cmd.getErr();
+                    String command = cmd.getCommandSpec().qualifiedName();
+                    err.println(command + ": " + e.getMessage() + " (see '" + command + " --help')");
+                    err.flush();
+                    return 2;
+                });
         commandLine.setExecutionExceptionHandler(
                 (e, cmd, parsed) -> {
                     PrintWriter err = cmd.getErr();

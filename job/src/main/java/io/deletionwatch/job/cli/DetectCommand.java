@@ -8,7 +8,6 @@ import io.deletionwatch.job.findings.FindingDocument;
 import io.deletionwatch.job.io.NdjsonSink;
 import io.deletionwatch.job.pipeline.Detect;
 import io.deletionwatch.job.rules.Rules;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -64,7 +62,7 @@ final class DetectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Path> files = expand(inputs);
+        List<Path> files = InputFiles.expand(inputs);
         if (!NdjsonSink.STDOUT.equals(output)) {
             requireWritable(Path.of(output));
         }
@@ -117,28 +115,6 @@ final class DetectCommand implements Callable<Integer> {
         return counts.entrySet().stream()
                 .map(e -> e.getKey() + " " + e.getValue())
                 .collect(Collectors.joining(", ", " (", ")"));
-    }
-
-    private static List<Path> expand(List<Path> inputs) throws IOException {
-        List<Path> files = new ArrayList<>();
-        for (Path input : inputs) {
-            if (Files.isDirectory(input)) {
-                try (Stream<Path> children = Files.list(input)) {
-                    children.filter(Files::isRegularFile).sorted().forEach(files::add);
-                }
-            } else if (Files.isRegularFile(input)) {
-                if (!Files.isReadable(input)) {
-                    throw new IllegalArgumentException("cannot read input file " + input);
-                }
-                files.add(input);
-            } else {
-                throw new IllegalArgumentException("input file not found: " + input);
-            }
-        }
-        if (files.isEmpty()) {
-            throw new IllegalArgumentException("no input files in " + inputs);
-        }
-        return files;
     }
 
     private static void requireWritable(Path file) {

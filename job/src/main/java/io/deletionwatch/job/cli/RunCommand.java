@@ -3,7 +3,10 @@ package io.deletionwatch.job.cli;
 import io.deletionwatch.connectors.deadletter.DeadLetterDocument;
 import io.deletionwatch.connectors.elasticsearch.ElasticsearchClients;
 import io.deletionwatch.connectors.elasticsearch.ElasticsearchSinkOptions;
+import io.deletionwatch.connectors.elasticsearch.ElasticsearchConnectionCheck;
 import io.deletionwatch.connectors.source.EventHubsConnectionString;
+import io.deletionwatch.connectors.source.KafkaClientProperties;
+import io.deletionwatch.connectors.source.KafkaConnectionCheck;
 import io.deletionwatch.connectors.source.KafkaSourceOptions;
 import io.deletionwatch.job.findings.FindingDocument;
 import io.deletionwatch.job.config.DetectionConfig;
@@ -139,6 +142,22 @@ final class RunCommand implements Callable<Integer> {
             description = "Checkpoint interval when the Flink configuration sets none; offsets are committed and findings flushed on each checkpoint (default: ${DEFAULT-VALUE}).")
     Duration checkpointInterval;
 
+    @Option(
+            names = "--check-connections",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
+            description = "Before starting, check within --connect-timeout that Kafka answers, accepts the login and has the topic, and install the index templates (with --install-templates); fail with one line if not (default: ${DEFAULT-VALUE}).")
+    boolean checkConnections;
+
+    @Option(
+            names = "--connect-timeout",
+            paramLabel = "DURATION",
+            defaultValue = "30s",
+            converter = DurationConverter.class,
+            description = "How long those checks may wait for an answer (default: ${DEFAULT-VALUE}).")
+    Duration connectTimeout;
+
     @Mixin DetectionOptions detection;
 
     @Override
@@ -208,48 +227,94 @@ final class RunCommand implements Callable<Integer> {
             elasticsearch.caCertificateFile(esCaFile);
         }
 
-        ElasticsearchSinkOptions sinkOptions = elasticsearch.build();
-        checkElasticsearch(sinkOptions, env);
-
-        StreamExecutionEnvironment flink = StreamExecutionEnvironment.getExecutionEnvironment();
-        if (flink.getConfiguration().getOptional(CheckpointingOptions.CHECKPOINTING_INTERVAL).isEmpty()) {
-            flink.enableCheckpointing(checkpointInterval.toMillis());
-        }
+        KafkaSourceOptions kafkaOptions = kafka.build();
+        ElasticsearchSinkOptions elasticsearchOptions = elasticsearch.build();
         DetectionConfig config = detection.toConfig();
+        StreamExecutionEnvironment flink = StreamExecutionEnvironment.getExecutionEnvironment();
+        checkpointUnlessConfigured(flink, checkpointInterval);
         StreamingJob.define(
                 flink,
-                kafka.build(),
+                kafkaOptions,
                 connectionString,
-                sinkOptions,
+                elasticsearchOptions,
                 Rules.all(config),
                 config);
+        // After define(), which checks the options against each other, before anything runs.
+        if (checkConnections) {
+            checkConnections(kafkaOptions, connectionString, elasticsearchOptions, env);
+        }
         flink.execute("deletion-watch");
         return 0;
     }
 
     /**
-     * Connects once before the job starts, so an untrusted certificate or refused credentials end
-     * {@code run} with one line instead of a job that fails over and over. A cluster that cannot
-     * be reached from here is no error: the sink waits for it.
+     * Checkpointing, the state backend and the restart strategy come from the Flink configuration
+     * the job is submitted with; only when it sets no checkpoint interval does this one apply
+     * (the job commits offsets and flushes findings on checkpoints: it must have them).
+     *
+     * @return whether the fallback interval was applied
      */
-    private void checkElasticsearch(ElasticsearchSinkOptions options, Map<String, String> env)
-            throws IOException {
-        Optional<String> unreachable;
+    static boolean checkpointUnlessConfigured(StreamExecutionEnvironment flink, Duration fallback) {
+        if (flink.getConfiguration().getOptional(CheckpointingOptions.CHECKPOINTING_INTERVAL).isPresent()) {
+            return false;
+        }
+        flink.enableCheckpointing(fallback.toMillis());
+        return true;
+    }
+
+    /**
+     * Fails fast, with one line, on what the running job would otherwise retry for ever: a broker
+     * that does not answer or refuses the login, a missing topic, an unreachable Elasticsearch.
+     */
+    private void checkConnections(
+            KafkaSourceOptions kafka,
+            EventHubsConnectionString connectionString,
+            ElasticsearchSinkOptions elasticsearch,
+            Map<String, String> env) {
+        java.util.Properties client = new java.util.Properties();
+        client.putAll(kafka.properties());
+        client.putAll(
+                KafkaClientProperties.client(
+                        kafka.bootstrapServers(), kafka.security(), connectionString, kafka.truststore()));
+        String topic =
+                kafka.topicPattern() != null
+                        ? null
+                        : kafka.topic() != null
+                                ? kafka.topic()
+                                : connectionString.entityPath().orElseThrow();
+        KafkaConnectionCheck.check(client, topic, connectTimeout);
+        // An untrusted certificate or refused credentials are errors whether or not templates are
+        // installed; an unreachable cluster is one only when the templates must be installed now.
+        Optional<String> unreachable = checkElasticsearchTrust(elasticsearch, env);
+        if (elasticsearch.installTemplates()) {
+            ElasticsearchConnectionCheck.installTemplates(elasticsearch, connectTimeout);
+        } else {
+            unreachable.ifPresent(
+                    why -> {
+                        spec.commandLine()
+                                .getErr()
+                                .println(
+                                        "deletion-watch run: cannot reach Elasticsearch now ("
+                                                + why
+                                                + "); the job starts and waits for it");
+                        spec.commandLine().getErr().flush();
+                    });
+        }
+    }
+
+    /**
+     * Connects once, so an untrusted certificate or refused credentials end {@code run} with one
+     * line instead of a job that fails over and over.
+     *
+     * @return why the cluster cannot be reached now, if it cannot
+     */
+    private static Optional<String> checkElasticsearchTrust(
+            ElasticsearchSinkOptions options, Map<String, String> env) {
         try {
-            unreachable = ElasticsearchClients.checkConnection(options, env);
+            return ElasticsearchClients.checkConnection(options, env);
         } catch (IOException e) {
             // No cause: the command line prints the deepest cause's message, and this one is it.
             throw new IllegalArgumentException(e.getMessage());
         }
-        unreachable.ifPresent(
-                why -> {
-                    spec.commandLine()
-                            .getErr()
-                            .println(
-                                    "deletion-watch run: cannot reach Elasticsearch now ("
-                                            + why
-                                            + "); the job starts and waits for it");
-                    spec.commandLine().getErr().flush();
-                });
     }
 }

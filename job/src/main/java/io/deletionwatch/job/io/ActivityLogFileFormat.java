@@ -7,7 +7,11 @@ import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.file.src.reader.SimpleStreamFormat;
@@ -34,6 +38,21 @@ public final class ActivityLogFileFormat extends SimpleStreamFormat<KafkaRecord>
     @Override
     public Reader<KafkaRecord> createReader(Configuration config, FSDataInputStream stream) {
         return new FileReader(name, new BufferedInputStream(stream, 1 << 16));
+    }
+
+    /**
+     * Reads a whole file outside Flink, e.g. for {@code replay}: the same records, in the same
+     * order, that {@code detect} reads from it.
+     */
+    public static List<KafkaRecord> readAll(Path file) throws IOException {
+        try (FileReader reader =
+                new FileReader(file.toString(), new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+            List<KafkaRecord> records = new ArrayList<>();
+            for (KafkaRecord record = reader.read(); record != null; record = reader.read()) {
+                records.add(record);
+            }
+            return records;
+        }
     }
 
     @Override

@@ -2,8 +2,14 @@ package io.deletionwatch.job.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,6 +75,54 @@ class RunCommandTest {
     }
 
     @Test
+    void shouldFailFastWhenNoBrokerAnswers() throws Exception {
+        int port = closedPort();
+
+        CliRun run = CliRun.of("run", "--security", "none", "--bootstrap-servers", "127.0.0.1:" + port, "--connect-timeout", "2s");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().strip())
+                .isEqualTo("deletion-watch run: cannot reach Kafka at 127.0.0.1:" + port + " within 2 s (is it up, and are the host and port right?)");
+    }
+
+    @Test
+    void shouldRejectAnUnknownOptionInOneLine() {
+        CliRun run = CliRun.of("run", "--security", "none", "--bootstrap-server", "127.0.0.1:9");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().strip())
+                .isEqualTo("deletion-watch run: Unknown options: '--bootstrap-server', '127.0.0.1:9' (see 'deletion-watch run --help')");
+    }
+
+    @Test
+    void shouldRejectBootstrapServersThatAreNotHostAndPort() {
+        CliRun run = CliRun.of("run", "--security", "none", "--bootstrap-servers", "kafka");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().strip()).isEqualTo("deletion-watch run: bootstrap servers must be host:port[,host:port...], got 'kafka'");
+    }
+
+    @Test
+    void shouldTakeTheCheckpointIntervalFromTheFlinkConfigurationWhenItSetsOne() {
+        Configuration configured = new Configuration();
+        configured.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(10));
+        StreamExecutionEnvironment cluster = StreamExecutionEnvironment.getExecutionEnvironment(configured);
+        StreamExecutionEnvironment bare = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
+
+        assertThat(RunCommand.checkpointUnlessConfigured(cluster, Duration.ofSeconds(30))).isFalse();
+        assertThat(RunCommand.checkpointUnlessConfigured(bare, Duration.ofSeconds(30))).isTrue();
+
+        assertThat(cluster.getCheckpointConfig().getCheckpointInterval()).isEqualTo(10_000L);
+        assertThat(bare.getCheckpointConfig().getCheckpointInterval()).isEqualTo(30_000L);
+    }
+
+    private static int closedPort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Test
     void shouldListEveryOptionWithItsDefault() {
         CliRun help = CliRun.of("run", "--help");
 
@@ -79,6 +133,7 @@ class RunCommandTest {
                 .contains("--eventhubs-connection-string-file", "--es-url", "(default: http://localhost:9200)")
                 .contains("--findings-data-stream", "(default: logs-deletion_watch.findings-default)")
                 .contains("--dead-letter-data-stream", "--[no-]install-templates", "--checkpoint-interval", "(default: 30s)")
+                .contains("--[no-]check-connections", "(default: true)", "--connect-timeout")
                 .contains("--out-of-orderness", "(default: 5m)", "EVENTHUBS_CONNECTION_STRING", "ES_API_KEY");
     }
 }

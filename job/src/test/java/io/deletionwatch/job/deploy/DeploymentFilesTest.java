@@ -45,7 +45,7 @@ class DeploymentFilesTest {
     void composeFileDefinesTheWholePipeline() {
         assertThat(names(compose.path("services")))
                 .containsExactlyInAnyOrder(
-                        "kafka", "elasticsearch", "kibana", "jobmanager", "taskmanager", "setup", "submit", "replay");
+                        "kafka", "elasticsearch", "kibana", "jobmanager", "taskmanager", "setup", "topic", "submit", "replay");
         assertThat(names(compose.path("volumes"))).contains("flink-data");
     }
 
@@ -74,10 +74,10 @@ class DeploymentFilesTest {
         assertThat(image("elasticsearch")).matches("docker\\.elastic\\.co/elasticsearch/elasticsearch:9\\.\\d+\\.\\d+");
         assertThat(image("kibana"))
                 .isEqualTo(image("elasticsearch").replace("elasticsearch/elasticsearch", "kibana/kibana"));
-        for (String flink : List.of("jobmanager", "taskmanager", "setup", "submit")) {
+        for (String flink : List.of("jobmanager", "taskmanager", "setup", "submit", "replay")) {
             assertThat(image(flink)).as(flink).matches("flink:2\\.2\\.\\d+-scala_2\\.12-java17");
         }
-        assertThat(image("replay")).isEqualTo(image("kafka"));
+        assertThat(image("topic")).isEqualTo(image("kafka"));
         assertThat(flinkDeployment.at("/spec/image").asText()).matches(".+:\\d+\\.\\d+\\.\\d+");
     }
 
@@ -112,13 +112,22 @@ class DeploymentFilesTest {
     }
 
     @Test
-    void replayPublishesTheBundledSampleToTheJobsTopic() {
-        String script = String.join(" ", strings(compose.at("/services/replay/command")));
-        assertThat(script)
-                .contains("kafka-console-producer.sh --bootstrap-server kafka:9092 --topic insights-activity-logs")
-                .contains("< /samples/activity-log-demo.ndjson");
-        assertThat(strings(compose.at("/services/replay/volumes"))).contains("./job/samples:/samples:ro");
+    void replayPublishesTheBundledSampleToTheTopicTheJobReads() {
+        JsonNode replay = compose.at("/services/replay");
+        assertThat(strings(replay.path("entrypoint"))).endsWith(Cli.class.getName());
+        List<String> command = strings(replay.path("command"));
+        assertThat(command)
+                .containsExactly("replay", "--input", "/samples/activity-log-demo.ndjson", "--to", "kafka",
+                        "--bootstrap-servers", "kafka:9092", "--topic", "insights-activity-logs");
+        assertThat(strings(replay.path("volumes")))
+                .contains("./job/samples:/samples:ro", "./job/target/deletion-watch.jar:" + JAR_IN_CONTAINER + ":ro");
         assertThat(ROOT.resolve("job/samples/activity-log-demo.ndjson")).isRegularFile();
+        assertParsed("replay", command.subList(1, command.size()));
+
+        String topic = String.join(" ", strings(compose.at("/services/topic/command")));
+        assertThat(topic).contains("--create --if-not-exists --topic insights-activity-logs");
+        List<String> submit = strings(compose.at("/services/submit/command"));
+        assertThat(submit.get(submit.indexOf("--topic") + 1)).isEqualTo("insights-activity-logs");
     }
 
     @Test
@@ -128,6 +137,9 @@ class DeploymentFilesTest {
         }
         assertThat(compose.at("/services/submit/depends_on/jobmanager/condition").asText()).isEqualTo("service_healthy");
         assertThat(compose.at("/services/submit/depends_on/kafka/condition").asText()).isEqualTo("service_healthy");
+        assertThat(compose.at("/services/submit/depends_on/topic/condition").asText())
+                .as("run checks that the topic exists")
+                .isEqualTo("service_completed_successfully");
         assertThat(compose.at("/services/submit/depends_on/setup/condition").asText())
                 .isEqualTo("service_completed_successfully");
         assertThat(compose.at("/services/setup/depends_on/kibana/condition").asText()).isEqualTo("service_healthy");
@@ -207,15 +219,20 @@ class DeploymentFilesTest {
 
     /** Parses like `bin/deletion-watch run ARGS` without running: unknown options or bad values throw. */
     private static void assertParsedByRun(List<String> args) {
+        assertParsed("run", args);
+    }
+
+    /** Parses like `bin/deletion-watch COMMAND ARGS` without running. */
+    private static void assertParsed(String command, List<String> args) {
         CommandLine cli = new CommandLine(new Cli());
         cli.setUnmatchedOptionsAllowedAsOptionParameters(false);
-        List<String> line = new ArrayList<>(List.of("run"));
+        List<String> line = new ArrayList<>(List.of(command));
         line.addAll(args);
         CommandLine.ParseResult[] parsed = new CommandLine.ParseResult[1];
         assertThatCode(() -> parsed[0] = cli.parseArgs(line.toArray(String[]::new)))
-                .as("run %s", args)
+                .as("%s %s", command, args)
                 .doesNotThrowAnyException();
-        assertThat(parsed[0].subcommand().commandSpec().name()).isEqualTo("run");
+        assertThat(parsed[0].subcommand().commandSpec().name()).isEqualTo(command);
         assertThat(parsed[0].subcommand().unmatched()).as("unmatched in %s", args).isEmpty();
         for (String arg : args) {
             if (arg.startsWith("--")) {

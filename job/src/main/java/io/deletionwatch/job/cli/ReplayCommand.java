@@ -1,0 +1,283 @@
+package io.deletionwatch.job.cli;
+
+import io.deletionwatch.connectors.source.EventHubsConnectionString;
+import io.deletionwatch.connectors.source.KafkaClientProperties;
+import io.deletionwatch.connectors.source.KafkaConnectionCheck;
+import io.deletionwatch.connectors.source.KafkaSourceOptions;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+        name = "replay",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Publishes Activity Log files to a Kafka topic or to an event hub through its Kafka"
+                    + " endpoint, as a diagnostic setting would: each Kafka record is one envelope"
+                    + " {\"records\":[...]}.",
+            "Input as for detect: NDJSON lines or one JSON document per file (envelope, record or"
+                    + " array); a directory means every file in it. Envelopes are sent as they are,"
+                    + " a bare record is wrapped into an envelope of its own, an array gives one"
+                    + " message per element, anything else is sent unchanged (the job dead-letters"
+                    + " it). The input is held in memory.",
+            "Progress goes to standard error every " + ReplayCommand.PROGRESS_SECONDS + " s, then"
+                    + " one summary line. Exit 0 when every record was acknowledged (acks=all,"
+                    + " idempotent producer), 1 when any failed, 2 for a usage or connection error.",
+            "The Event Hubs connection string comes from EVENTHUBS_CONNECTION_STRING or"
+                    + " --eventhubs-connection-string-file, never from an option."
+        })
+final class ReplayCommand implements Callable<Integer> {
+    static final int PROGRESS_SECONDS = 5;
+    static final String DEFAULT_TOPIC = "insights-activity-logs";
+
+    enum Target {
+        kafka,
+        eventhubs
+    }
+
+    @Spec CommandSpec spec;
+
+    @Option(
+            names = "--input",
+            required = true,
+            arity = "1..*",
+            paramLabel = "PATH",
+            description = "Activity Log files or directories to publish.")
+    List<Path> inputs;
+
+    @Option(
+            names = "--to",
+            required = true,
+            paramLabel = "kafka|eventhubs",
+            description = "kafka: a plain Kafka broker (--bootstrap-servers); eventhubs: an event hub's Kafka endpoint (SASL_SSL, PLAIN, $ConnectionString).")
+    Target to;
+
+    @Option(
+            names = "--bootstrap-servers",
+            paramLabel = "HOST:PORT[,...]",
+            description = "Kafka bootstrap servers; required with --to kafka (default with --to eventhubs: <namespace>.servicebus.windows.net:9093 from the connection string).")
+    String bootstrapServers;
+
+    @Option(
+            names = "--topic",
+            paramLabel = "NAME",
+            description = "The topic (event hub) to publish to (default: " + DEFAULT_TOPIC + ", or the connection string's EntityPath).")
+    String topic;
+
+    @Option(
+            names = "--eventhubs-connection-string-file",
+            paramLabel = "FILE",
+            description = "Read the Event Hubs connection string from this file instead of EVENTHUBS_CONNECTION_STRING.")
+    Path connectionStringFile;
+
+    @Option(
+            names = "--kafka-truststore",
+            paramLabel = "FILE",
+            description = "With --to eventhubs: a PKCS12 truststore for a private CA; its password from KAFKA_TRUSTSTORE_PASSWORD.")
+    Path kafkaTruststore;
+
+    @Option(
+            names = "--rate",
+            paramLabel = "N",
+            description = "Kafka records a second (default: as fast as the broker takes them).")
+    Double rate;
+
+    @Option(
+            names = "--repeat",
+            paramLabel = "N",
+            defaultValue = "1",
+            description = "Publish the input N times over, e.g. for load tests (default: ${DEFAULT-VALUE}).")
+    int repeat;
+
+    @Option(
+            names = "--rebase-times",
+            negatable = true,
+            defaultValue = "false",
+            fallbackValue = "true",
+            description = "Shift the records' times so that the newest is now, keeping every gap (default: ${DEFAULT-VALUE}).")
+    boolean rebaseTimes;
+
+    @Option(
+            names = "--timeout",
+            paramLabel = "DURATION",
+            defaultValue = "30s",
+            converter = DurationConverter.class,
+            description = "How long to wait for the broker to answer at start, and for each record to be acknowledged (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        Connection connection = connection(System.getenv());
+        List<Path> files = InputFiles.expand(inputs);
+        ReplayInput input = ReplayInput.load(files, rebaseTimes);
+        KafkaConnectionCheck.check(connection.client(), connection.topic(), timeout);
+
+        long total = (long) input.messages().size() * repeat;
+        ReplayProgress progress = new ReplayProgress(total, System::nanoTime);
+        AtomicReference<Exception> firstFailure = new AtomicReference<>();
+        AtomicLong failed = new AtomicLong();
+        RatePacer pacer = rate == null ? RatePacer.unlimited() : new RatePacer(rate, RatePacer.SYSTEM);
+        long started;
+        long sent = 0;
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties(connection.client()))) {
+            // Rates count from the first send, not from the producer's start-up.
+            started = System.nanoTime();
+            progress.start();
+            long nextProgress = started + Duration.ofSeconds(PROGRESS_SECONDS).toNanos();
+            sending:
+            for (int round = 0; round < repeat; round++) {
+                for (byte[] message : input.messages()) {
+                    if (firstFailure.get() != null) {
+                        break sending; // the broker refuses: stop, report what failed
+                    }
+                    pacer.acquire();
+                    try {
+                        producer.send(
+                                new ProducerRecord<>(connection.topic(), message),
+                                (metadata, exception) -> {
+                                    if (exception == null) {
+                                        progress.acknowledged();
+                                    } else {
+                                        failed.incrementAndGet();
+                                        firstFailure.compareAndSet(null, exception);
+                                    }
+                                });
+                    } catch (KafkaException e) {
+                        failed.incrementAndGet();
+                        firstFailure.compareAndSet(null, e);
+                    }
+                    sent++;
+                    long now = System.nanoTime();
+                    if (now >= nextProgress) {
+                        err.println("replay: " + progress.line(failed.get()));
+                        err.flush();
+                        nextProgress = now + Duration.ofSeconds(PROGRESS_SECONDS).toNanos();
+                    }
+                }
+            }
+            producer.flush();
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        long acknowledged = progress.acknowledgedCount();
+        err.println(
+                String.format(
+                        "replay: %d of %d Kafka records acknowledged (%d Activity Log records%s from %d file%s%s) to topic %s at %s in %.1f s, %.0f/s; %d failed%s",
+                        acknowledged,
+                        total,
+                        input.activityLogRecords() * repeat,
+                        input.unusable() == 0 ? "" : ", " + input.unusable() * repeat + " values that are not records sent as they are",
+                        files.size(),
+                        files.size() == 1 ? "" : "s",
+                        repeat == 1 ? "" : ", " + repeat + " times",
+                        connection.topic(),
+                        connection.client().getProperty("bootstrap.servers"),
+                        seconds,
+                        seconds > 0 ? acknowledged / seconds : 0.0,
+                        failed.get(),
+                        firstFailure.get() == null
+                                ? ""
+                                : " (first: " + Cli.message(firstFailure.get()) + "); " + (total - sent) + " not sent"));
+        err.flush();
+        return failed.get() == 0 && acknowledged == total ? 0 : 1;
+    }
+
+    /** Where and how to connect: bootstrap servers, security and topic. */
+    record Connection(Properties client, String topic) {}
+
+    Connection connection(Map<String, String> env) {
+        if (rate != null && !(rate > 0)) {
+            throw new IllegalArgumentException("--rate must be more than 0 records a second, got " + rate);
+        }
+        if (repeat < 1) {
+            throw new IllegalArgumentException("--repeat must be at least 1, got " + repeat);
+        }
+        if (timeout.isZero() || timeout.isNegative()) {
+            throw new IllegalArgumentException("--timeout must be positive");
+        }
+        if (to == Target.kafka) {
+            if (connectionStringFile != null) {
+                throw new IllegalArgumentException("--eventhubs-connection-string-file needs --to eventhubs");
+            }
+            if (kafkaTruststore != null) {
+                throw new IllegalArgumentException("--kafka-truststore needs --to eventhubs (plain Kafka has no TLS here)");
+            }
+            if (bootstrapServers == null) {
+                throw new IllegalArgumentException("--bootstrap-servers is required with --to kafka");
+            }
+            return new Connection(
+                    KafkaClientProperties.client(checked(bootstrapServers), KafkaSourceOptions.Security.NONE, null, null),
+                    topic != null ? topic : DEFAULT_TOPIC);
+        }
+        EventHubsConnectionString connectionString =
+                connectionStringFile != null
+                        ? EventHubsConnectionString.fromFile(connectionStringFile)
+                        : EventHubsConnectionString.fromEnvironment(env)
+                                .orElseThrow(
+                                        () -> new IllegalArgumentException(
+                                                "no Event Hubs connection string: set "
+                                                        + EventHubsConnectionString.ENVIRONMENT_VARIABLE
+                                                        + " or --eventhubs-connection-string-file"));
+        String entityPath = connectionString.entityPath().orElse(null);
+        if (entityPath != null && topic != null && !topic.equalsIgnoreCase(entityPath)) {
+            throw new IllegalArgumentException(
+                    "the connection string is scoped to event hub '" + entityPath + "' (EntityPath) but --topic is '" + topic + "'");
+        }
+        KafkaSourceOptions.Truststore truststore =
+                kafkaTruststore == null
+                        ? null
+                        : new KafkaSourceOptions.Truststore(kafkaTruststore, env.getOrDefault("KAFKA_TRUSTSTORE_PASSWORD", ""));
+        return new Connection(
+                KafkaClientProperties.client(
+                        bootstrapServers == null ? null : checked(bootstrapServers),
+                        KafkaSourceOptions.Security.EVENTHUBS,
+                        connectionString,
+                        truststore),
+                topic != null ? topic : entityPath != null ? entityPath : DEFAULT_TOPIC);
+    }
+
+    /** The bootstrap servers, checked as the job checks them (and never echoing a secret). */
+    private static String checked(String servers) {
+        return KafkaSourceOptions.builder()
+                .bootstrapServers(servers)
+                .topic(DEFAULT_TOPIC)
+                .groupId("replay")
+                .security(KafkaSourceOptions.Security.NONE)
+                .build()
+                .bootstrapServers();
+    }
+
+    private Properties producerProperties(Properties client) {
+        Properties props = new Properties();
+        props.putAll(client);
+        // Every record on every in-sync replica, retries without duplicates.
+        props.setProperty("acks", "all");
+        props.setProperty("enable.idempotence", "true");
+        // Larger batches than the 16 KB default: an envelope is a few KB, and replays are bulk.
+        props.setProperty("linger.ms", "10");
+        props.setProperty("batch.size", Integer.toString(256 * 1024));
+        int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        props.setProperty("max.block.ms", Integer.toString(millis));
+        int request = Math.max(1_000, Math.min(30_000, millis - 10));
+        props.setProperty("request.timeout.ms", Integer.toString(request));
+        props.setProperty("delivery.timeout.ms", Integer.toString(Math.max(millis, request + 10)));
+        props.setProperty("key.serializer", ByteArraySerializer.class.getName());
+        props.setProperty("value.serializer", ByteArraySerializer.class.getName());
+        return props;
+    }
+}
