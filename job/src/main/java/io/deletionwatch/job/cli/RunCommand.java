@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
@@ -271,7 +272,10 @@ final class RunCommand implements Callable<Integer> {
             EventHubsConnectionString connectionString,
             ElasticsearchSinkOptions elasticsearch,
             Map<String, String> env) {
-        java.util.Properties client = new java.util.Properties();
+        // An untrusted certificate or refused credentials are errors whether or not templates are
+        // installed; an unreachable cluster is one only when the templates must be installed now.
+        Optional<String> unreachable = checkElasticsearchTrust(elasticsearch, env);
+        Properties client = new Properties();
         client.putAll(kafka.properties());
         client.putAll(
                 KafkaClientProperties.client(
@@ -283,9 +287,6 @@ final class RunCommand implements Callable<Integer> {
                                 ? kafka.topic()
                                 : connectionString.entityPath().orElseThrow();
         KafkaConnectionCheck.check(client, topic, connectTimeout);
-        // An untrusted certificate or refused credentials are errors whether or not templates are
-        // installed; an unreachable cluster is one only when the templates must be installed now.
-        Optional<String> unreachable = checkElasticsearchTrust(elasticsearch, env);
         if (elasticsearch.installTemplates()) {
             ElasticsearchConnectionCheck.installTemplates(elasticsearch, connectTimeout);
         } else {
