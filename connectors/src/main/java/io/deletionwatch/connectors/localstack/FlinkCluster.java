@@ -114,6 +114,7 @@ public final class FlinkCluster implements AutoCloseable {
     private static final String HOST = "127.0.0.1";
 
     private final Path workDir;
+    private final Path logDir;
     private final Path lib;
     private final Map<String, String> environment;
     private final Duration startTimeout;
@@ -127,11 +128,13 @@ public final class FlinkCluster implements AutoCloseable {
 
     private FlinkCluster(
             Path workDir,
+            Path logDir,
             Path lib,
             Map<String, String> environment,
             Duration startTimeout,
             int restPort) {
         this.workDir = workDir;
+        this.logDir = logDir;
         this.lib = lib;
         this.environment = environment;
         this.startTimeout = startTimeout;
@@ -150,8 +153,19 @@ public final class FlinkCluster implements AutoCloseable {
         private final Map<String, String> config = new LinkedHashMap<>();
         private final Map<String, String> environment = new LinkedHashMap<>();
         private Duration startTimeout = Duration.ofMinutes(3);
+        private Path logDir;
 
         private Builder() {}
+
+        /**
+         * Keeps the processes' logs here (one file each, {@code jobmanager.log}, {@code
+         * taskmanager-<n>.log}), after {@link #close()} too. Default: in the cluster's temporary
+         * folder, deleted on close.
+         */
+        public Builder logDir(Path logDir) {
+            this.logDir = logDir;
+            return this;
+        }
 
         /** How many TaskManagers start with the cluster; default 1. */
         public Builder taskManagers(int count) {
@@ -210,6 +224,7 @@ public final class FlinkCluster implements AutoCloseable {
                 cluster =
                         new FlinkCluster(
                                 dir,
+                                logDir == null ? dir.resolve("log") : Files.createDirectories(logDir).toAbsolutePath(),
                                 lib,
                                 Map.copyOf(environment),
                                 startTimeout,
@@ -262,10 +277,12 @@ public final class FlinkCluster implements AutoCloseable {
             c.put("web.cancel.enable", "true");
             c.put("execution.checkpointing.dir", dir.resolve("checkpoints").toUri().toString());
             c.put("execution.checkpointing.savepoint-dir", dir.resolve("savepoints").toUri().toString());
-            c.put("jobmanager.memory.process.size", "640m");
-            c.put("jobmanager.memory.jvm-metaspace.size", "128m");
-            c.put("taskmanager.memory.process.size", "768m");
-            c.put("taskmanager.memory.jvm-metaspace.size", "128m");
+            // Small, but with Flink's default metaspace: every job submitted loads its jar's
+            // classes again (in the JobManager, which runs main, and in each TaskManager).
+            c.put("jobmanager.memory.process.size", "896m");
+            c.put("jobmanager.memory.jvm-metaspace.size", "256m");
+            c.put("taskmanager.memory.process.size", "1024m");
+            c.put("taskmanager.memory.jvm-metaspace.size", "256m");
             // The heap state backend keeps nothing in managed memory; RocksDB gets some.
             boolean rocksdb = "rocksdb".equalsIgnoreCase(config.get("state.backend.type"));
             c.put("taskmanager.memory.managed.size", rocksdb ? "128m" : "0m");
@@ -291,7 +308,8 @@ public final class FlinkCluster implements AutoCloseable {
 
     private void writeConfig(Map<String, String> config) throws IOException {
         Files.createDirectories(confDir());
-        for (String dir : List.of("tmp", "web-upload", "checkpoints", "savepoints", "plugins", "log")) {
+        Files.createDirectories(logDir);
+        for (String dir : List.of("tmp", "web-upload", "checkpoints", "savepoints", "plugins")) {
             Files.createDirectories(workDir.resolve(dir));
         }
         StringBuilder yaml = new StringBuilder("# written by ").append(FlinkCluster.class.getName()).append('\n');
@@ -326,7 +344,7 @@ public final class FlinkCluster implements AutoCloseable {
      * BashJavaUtils}: two result lines, flags then properties.
      */
     private List<String> memoryFlags(String command) throws IOException {
-        Path log = workDir.resolve("log").resolve("bash-java-utils-" + command + ".log");
+        Path log = logDir.resolve("bash-java-utils-" + command + ".log");
         List<String> javaCommand = new ArrayList<>();
         javaCommand.add(ServerProcess.currentJava());
         javaCommand.addAll(List.of("-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp", classpath(false)));
@@ -373,7 +391,7 @@ public final class FlinkCluster implements AutoCloseable {
                         command(memory, "jobmanager", JOB_MANAGER_MAIN),
                         processEnvironment(),
                         workDir,
-                        workDir.resolve("log").resolve("jobmanager.log"),
+                        logDir.resolve("jobmanager.log"),
                         JOB_MANAGER_READY,
                         startTimeout);
     }
@@ -403,7 +421,7 @@ public final class FlinkCluster implements AutoCloseable {
                         command(taskManagerMemory, name, TASK_MANAGER_MAIN),
                         processEnvironment(),
                         workDir,
-                        workDir.resolve("log").resolve(name + ".log"),
+                        logDir.resolve(name + ".log"),
                         TASK_MANAGER_READY,
                         startTimeout);
         TaskManager tm = new TaskManager(name, process, Duration.ofNanos(System.nanoTime() - begin));
@@ -419,7 +437,7 @@ public final class FlinkCluster implements AutoCloseable {
         command.add(ServerProcess.currentJava());
         command.addAll(memory.subList(0, separator));
         command.addAll(JAVA_OPTIONS);
-        command.add("-Dlog.file=" + workDir.resolve("log").resolve(logName + ".log"));
+        command.add("-Dlog.file=" + logDir.resolve(logName + ".log"));
         command.add("-Dlog4j.configurationFile=" + confDir().resolve("log4j.properties").toUri());
         command.addAll(List.of("-cp", classpath(true), ParentWatchdog.class.getName(), mainClass));
         command.addAll(List.of("--configDir", confDir().toString()));
@@ -442,7 +460,7 @@ public final class FlinkCluster implements AutoCloseable {
         Map<String, String> env = new LinkedHashMap<>(environment);
         env.put("FLINK_CONF_DIR", confDir().toString());
         env.put("FLINK_PLUGINS_DIR", workDir.resolve("plugins").toString());
-        env.put("FLINK_LOG_DIR", workDir.resolve("log").toString());
+        env.put("FLINK_LOG_DIR", logDir.toString());
         return env;
     }
 
