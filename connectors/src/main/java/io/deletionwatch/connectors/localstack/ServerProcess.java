@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -49,12 +50,27 @@ public final class ServerProcess implements AutoCloseable {
             Pattern readyLine,
             Duration timeout)
             throws IOException {
+        return start(name, command, Map.of(), workDir, log, readyLine, timeout);
+    }
+
+    /**
+     * Like {@link #start(String, List, Path, Path, Pattern, Duration)}, with these variables added
+     * to the inherited environment (the way secrets reach a server: never on its command line).
+     */
+    public static ServerProcess start(
+            String name,
+            List<String> command,
+            Map<String, String> environment,
+            Path workDir,
+            Path log,
+            Pattern readyLine,
+            Duration timeout)
+            throws IOException {
         Files.createDirectories(log.getParent());
-        Process process =
-                new ProcessBuilder(command)
-                        .directory(workDir.toFile())
-                        .redirectErrorStream(true)
-                        .start();
+        ProcessBuilder builder =
+                new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         CompletableFuture<Matcher> readyMatch = new CompletableFuture<>();
         Thread pump =
                 new Thread(() -> pump(process, log, readyLine, readyMatch), name + "-output");

@@ -64,20 +64,24 @@ public final class DeletionWatchPipeline {
                 input.process(new SplitDeadLetters()).uid("split-dead-letters").name("Split dead letters");
 
         List<DetectionRule> active = List.copyOf(rules);
-        DataStream<ActivityEvent> unique =
+        DataStream<ActivityEvent> relevant =
                 events.filter(event -> active.stream().anyMatch(rule -> rule.accepts(event)))
-                        .name("Events a rule can use")
-                        .keyBy(OperationDeduplicator::key)
+                        .name("Events a rule can use");
+        // Single-event rules: the first row of each operation to arrive, at once.
+        DataStream<ActivityEvent> unique =
+                relevant.keyBy(OperationDeduplicator::key)
                         .process(new OperationDeduplicator(config.dedupTtl()))
                         .uid("deduplicate-operations")
                         .name("Drop phase and transport duplicates");
 
+        // Event-time rules: the earliest row of each operation, whatever the arrival order.
         List<DetectionRule> eventTimeRules =
                 active.stream().filter(DetectionRule::usesEventTime).toList();
         SingleOutputStreamOperator<ActivityEvent> onTime =
-                unique.process(new LateEvents(eventTimeRules, config.outOfOrderness()))
+                relevant.keyBy(OperationDeduplicator::key)
+                        .process(new LateEvents(eventTimeRules, config.outOfOrderness(), config.dedupTtl()))
                         .uid("late-events")
-                        .name("Hold late events back from event-time rules");
+                        .name("Earliest row of each operation; late events held back from event-time rules");
 
         RuleInputs inputs = new RuleInputs(unique, onTime, config);
         DataStream<Finding> findings = null;

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -90,25 +91,33 @@ public final class DemoSample {
     }
 
     static List<Op> incidents() {
+        return incidents(Duration.ZERO);
+    }
+
+    /**
+     * The incidents, {@code shift} later: the same resources and callers, other correlation ids,
+     * so other finding ids. Shifted by two hours or more, no window reaches the previous copy.
+     */
+    public static List<Op> incidents(Duration shift) {
         List<Op> ops = new ArrayList<>();
         // 10:05 the payments subnet gets its NSG (the pipeline), 10:20 bob opens RDP to the world
-        ops.add(Op.write(PAYMENTS_SUBNET).by(TestCaller.TERRAFORM).at(minute(5, 12))
+        ops.add(Op.write(PAYMENTS_SUBNET).by(TestCaller.TERRAFORM).at(minute(5, 12).plus(shift))
                 .request(TestBodies.subnet("payments", PAYMENTS_NSG))
                 .response(TestBodies.subnet("payments", PAYMENTS_NSG)));
-        ops.add(Op.write(OPEN_RDP_RULE).by(TestCaller.BOB).at(minute(20, 41)).created()
+        ops.add(Op.write(OPEN_RDP_RULE).by(TestCaller.BOB).at(minute(20, 41).plus(shift)).created()
                 .request(TestBodies.securityRule("Allow", "Inbound", "Tcp", "*", "3389", 110)));
         // 10:25 carol removes an NSG nothing used any more
-        ops.add(Op.delete(LEGACY_NSG).by(TestCaller.CAROL).at(minute(25, 3)).phases("Start", "Accept"));
+        ops.add(Op.delete(LEGACY_NSG).by(TestCaller.CAROL).at(minute(25, 3).plus(shift)).phases("Start", "Accept"));
         // 10:30 dave takes the NSG off the payments subnet, 10:42 deletes it
-        ops.add(Op.write(PAYMENTS_SUBNET).by(DAVE).at(minute(30, 17))
+        ops.add(Op.write(PAYMENTS_SUBNET).by(DAVE).at(minute(30, 17).plus(shift))
                 .request(TestBodies.subnet("payments", null)));
-        ops.add(Op.delete(PAYMENTS_NSG).by(DAVE).at(minute(42, 55)).phases("Start", "Accept", "Success"));
+        ops.add(Op.delete(PAYMENTS_NSG).by(DAVE).at(minute(42, 55).plus(shift)).phases("Start", "Accept", "Success"));
         // 10:50 eve's delete is refused; she detaches the NSG from the subnet and the VM's NIC; deletes it
-        ops.add(Op.delete(DB_NSG).by(EVE).at(minute(50, 2))
+        ops.add(Op.delete(DB_NSG).by(EVE).at(minute(50, 2).plus(shift))
                 .failing(TestBodies.nsgInUse(DB_NSG, DB_SUBNET, Ids.ipConfiguration("rg-db", "sqlvm-1-nic", "ipconfig1"))));
-        ops.add(Op.write(DB_SUBNET).by(EVE).at(minute(53, 30)).request(TestBodies.subnet("db", null)));
-        ops.add(Op.write(DB_NIC).by(EVE).at(minute(55, 10)).request(TestBodies.nic(DB_SUBNET, null)));
-        ops.add(Op.delete(DB_NSG).by(EVE).at(minute(57, 44)).phases("Start", "Accept"));
+        ops.add(Op.write(DB_SUBNET).by(EVE).at(minute(53, 30).plus(shift)).request(TestBodies.subnet("db", null)));
+        ops.add(Op.write(DB_NIC).by(EVE).at(minute(55, 10).plus(shift)).request(TestBodies.nic(DB_SUBNET, null)));
+        ops.add(Op.delete(DB_NSG).by(EVE).at(minute(57, 44).plus(shift)).phases("Start", "Accept"));
         // 11:05 the leaked deployer deletes rg-shop's resources one by one
         String[] kinds = {"vm", "disk", "storage", "vault"};
         for (int i = 0; i < SHOP_DELETIONS; i++) {
@@ -119,13 +128,13 @@ public final class DemoSample {
                         case "storage" -> Ids.storage(SHOP, "stshop" + i);
                         default -> Ids.keyVault(SHOP, "kv-shop-" + i);
                     };
-            ops.add(Op.delete(id).by(CI_DEPLOYER).at(minute(65, 7 + 21 * i)).phases("Start", "Accept", "Success"));
+            ops.add(Op.delete(id).by(CI_DEPLOYER).at(minute(65, 7 + 21 * i).plus(shift)).phases("Start", "Accept", "Success"));
         }
         // 11:15 frank deletes a flow log
-        ops.add(Op.delete(FLOW_LOG).by(FRANK).at(minute(75, 20)));
+        ops.add(Op.delete(FLOW_LOG).by(FRANK).at(minute(75, 20).plus(shift)));
         // 11:20 mallory switches the Activity Log export off; 11:34 she deletes the backups
-        ops.add(Op.delete(ACTIVITY_EXPORT).by(MALLORY).at(minute(80, 9)));
-        ops.add(Op.delete(BACKUP_STORAGE).by(MALLORY).at(minute(94, 31)).phases("Start", "Accept"));
+        ops.add(Op.delete(ACTIVITY_EXPORT).by(MALLORY).at(minute(80, 9).plus(shift)));
+        ops.add(Op.delete(BACKUP_STORAGE).by(MALLORY).at(minute(94, 31).plus(shift)).phases("Start", "Accept"));
         return ops;
     }
 }
