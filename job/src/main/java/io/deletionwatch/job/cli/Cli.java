@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             DetectCommand.class,
             LocalCommand.class,
             SetupCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         },
         description = {
