@@ -8,6 +8,7 @@ import io.deletionwatch.job.pipeline.StreamingJob;
 import io.deletionwatch.job.rules.Rules;
 import java.time.Duration;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -41,7 +42,7 @@ final class KafkaJob implements AutoCloseable {
             Duration checkpointInterval,
             ElasticsearchSinkOptions.Builder sink)
             throws Exception {
-        Configuration flink = new Configuration();
+        Configuration flink = fileCheckpoints(java.nio.file.Files.createTempDirectory("deletion-watch-bench-checkpoints"));
         int restPort = ElasticsearchNode.freePort();
         flink.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         flink.set(RestOptions.ADDRESS, "127.0.0.1");
@@ -68,6 +69,14 @@ final class KafkaJob implements AutoCloseable {
         KafkaJob job = new KafkaJob(client, group, dataStream, restPort);
         job.awaitRunning(Duration.ofMinutes(1));
         return job;
+    }
+
+    /** Checkpoints in files: the default keeps them in the JobManager's memory, limited to 5 MB. */
+    static Configuration fileCheckpoints(java.nio.file.Path dir) {
+        Configuration flink = new Configuration();
+        flink.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir.toUri().toString());
+        return flink;
     }
 
     private void awaitRunning(Duration timeout) throws Exception {

@@ -57,7 +57,7 @@ final class StateStage {
         Path savepoints = Files.createTempDirectory("deletion-watch-bench-savepoints");
         Instant base = Instant.parse("2026-03-01T00:00:00Z");
         Instant marker = base.plus(LOAD_SPAN).plus(config.outOfOrderness()).plusSeconds(2);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(KafkaJob.fileCheckpoints(savepoints));
         env.setParallelism(parallelism);
         DataGeneratorSource<KafkaRecord> source =
                 new DataGeneratorSource<>(
