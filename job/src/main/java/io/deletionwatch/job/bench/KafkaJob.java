@@ -21,12 +21,14 @@ final class KafkaJob implements AutoCloseable {
     final String findingsDataStream;
     /** The MiniCluster's REST port (checkpoint statistics). */
     final int restPort;
+    private final java.nio.file.Path checkpoints;
 
-    private KafkaJob(JobClient client, String group, String findingsDataStream, int restPort) {
+    private KafkaJob(JobClient client, String group, String findingsDataStream, int restPort, java.nio.file.Path checkpoints) {
         this.client = client;
         this.group = group;
         this.findingsDataStream = findingsDataStream;
         this.restPort = restPort;
+        this.checkpoints = checkpoints;
     }
 
     /**
@@ -42,7 +44,8 @@ final class KafkaJob implements AutoCloseable {
             Duration checkpointInterval,
             ElasticsearchSinkOptions.Builder sink)
             throws Exception {
-        Configuration flink = fileCheckpoints(java.nio.file.Files.createTempDirectory("deletion-watch-bench-checkpoints"));
+        java.nio.file.Path checkpoints = java.nio.file.Files.createTempDirectory("deletion-watch-bench-checkpoints");
+        Configuration flink = fileCheckpoints(checkpoints);
         int restPort = ElasticsearchNode.freePort();
         flink.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         flink.set(RestOptions.ADDRESS, "127.0.0.1");
@@ -66,7 +69,7 @@ final class KafkaJob implements AutoCloseable {
                 Rules.all(config),
                 config);
         JobClient client = env.executeAsync("deletion-watch bench: " + name);
-        KafkaJob job = new KafkaJob(client, group, dataStream, restPort);
+        KafkaJob job = new KafkaJob(client, group, dataStream, restPort, checkpoints);
         job.awaitRunning(Duration.ofMinutes(1));
         return job;
     }
@@ -108,5 +111,6 @@ final class KafkaJob implements AutoCloseable {
         } catch (Exception e) {
             // already gone
         }
+        StateStage.deleteTree(checkpoints);
     }
 }
