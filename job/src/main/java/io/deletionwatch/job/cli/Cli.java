@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             LocalCommand.class,
             SetupCommand.class,
             ReplayCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         },
         description = {

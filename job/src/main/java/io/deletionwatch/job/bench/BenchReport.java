@@ -1,0 +1,142 @@
+package io.deletionwatch.job.bench;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What one benchmark run measured: a readable table and one JSON line (the last line printed).
+ *
+ * @param stateExtrapolated true when fewer than 1 000 000 keys were loaded and the per-key cost
+ *     is taken as constant up to a million
+ */
+public record BenchReport(
+        String mode,
+        String machine,
+        long records,
+        double meanRecordBytes,
+        double irrelevantShare,
+        long outOfOrdernessMillis,
+        double parse1t,
+        double parse2t,
+        double pipeline,
+        double endToEnd,
+        double latencyRate,
+        Percentiles single,
+        Percentiles sequence,
+        long pollMillis,
+        long stateKeys,
+        double stateBytesPerKey,
+        double stateHeapBytesPerKey,
+        boolean stateExtrapolated,
+        int incidentsExpected,
+        int pipelineFound,
+        int endToEndFound,
+        int latencyFound,
+        int unexpected) {
+
+    static final long TARGET_STATE_KEYS = 1_000_000;
+
+    public double pipelineRatio() {
+        return pipeline / parse2t;
+    }
+
+    public double endToEndRatio() {
+        return endToEnd / parse2t;
+    }
+
+    /** Found exactly once in both the pipeline and the end-to-end stage. */
+    public int incidentsFound() {
+        return Math.min(pipelineFound, endToEndFound);
+    }
+
+    public Map<String, Object> json() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("mode", mode);
+        json.put("records", records);
+        json.put("parse_eps_1t", round(parse1t));
+        json.put("parse_eps_2t", round(parse2t));
+        json.put("pipeline_eps", round(pipeline));
+        json.put("pipeline_to_parse_ratio", ratio(pipelineRatio()));
+        json.put("e2e_eps", round(endToEnd));
+        json.put("e2e_to_parse_ratio", ratio(endToEndRatio()));
+        json.put("latency_input_eps", round(latencyRate));
+        json.put("latency_single_p50_ms", round(single.p50()));
+        json.put("latency_single_p99_ms", round(single.p99()));
+        json.put("latency_single_max_ms", round(single.max()));
+        json.put("latency_sequence_p50_ms", round(sequence.p50()));
+        json.put("latency_sequence_p99_ms", round(sequence.p99()));
+        json.put("latency_sequence_max_ms", round(sequence.max()));
+        json.put("latency_poll_ms", pollMillis);
+        json.put("out_of_orderness_ms", outOfOrdernessMillis);
+        json.put("state_bytes_per_key", round(stateBytesPerKey));
+        json.put("state_heap_bytes_per_key", round(stateHeapBytesPerKey));
+        json.put("state_keys", stateKeys);
+        json.put("state_extrapolated", stateExtrapolated);
+        json.put("incidents_expected", incidentsExpected);
+        json.put("incidents_found", incidentsFound());
+        json.put("pipeline_incidents_found", pipelineFound);
+        json.put("e2e_incidents_found", endToEndFound);
+        json.put("latency_incidents_found", latencyFound);
+        json.put("unexpected_findings", unexpected);
+        return json;
+    }
+
+    public String jsonLine() {
+        try {
+            return new ObjectMapper().writeValueAsString(json());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String table() {
+        StringBuilder t = new StringBuilder();
+        t.append(String.format("deletion-watch bench (%s) on %s%n", mode, machine));
+        t.append(String.format("data: %,d records, %.0f bytes each on average, %.1f %% of operations no rule cares about, %d expected findings%n",
+                records, meanRecordBytes, irrelevantShare * 100, incidentsExpected));
+        t.append(String.format("%-44s %14s %10s %s%n", "stage", "value", "target", "met"));
+        row(t, "parse ceiling, 1 thread (records/s)", fmt(parse1t), "", "");
+        row(t, "parse ceiling, 2 threads (records/s)", fmt(parse2t), "", "");
+        row(t, "pipeline, MiniCluster (records/s)", fmt(pipeline), "", "");
+        row(t, "  ratio to the 2-thread ceiling", String.format("%.2f", pipelineRatio()), ">= 0.50", met(pipelineRatio() >= 0.5));
+        row(t, "end to end, Kafka -> Elasticsearch (records/s)", fmt(endToEnd), "", "");
+        row(t, "  ratio to the 2-thread ceiling", String.format("%.2f", endToEndRatio()), ">= 0.35", met(endToEndRatio() >= 0.35));
+        row(t, String.format("latency at %s records/s, single-event p50 (ms)", fmt(latencyRate)), fmt(single.p50()), "", "");
+        row(t, "  single-event p99 / max (ms)", fmt(single.p99()) + " / " + fmt(single.max()), "< 1000", met(single.p99() < 1000));
+        row(t, "  sequence/burst p50 (ms)", fmt(sequence.p50()), "", "");
+        row(t, "  sequence/burst p99 / max (ms)", fmt(sequence.p99()) + " / " + fmt(sequence.max()),
+                "< " + (outOfOrdernessMillis + 1000), met(sequence.p99() < outOfOrdernessMillis + 1000));
+        row(t, String.format("state bytes per key (%,d keys%s)", stateKeys, stateExtrapolated ? ", extrapolated" : ""),
+                fmt(stateBytesPerKey), "<= 1024", met(stateBytesPerKey <= 1024));
+        row(t, "  heap bytes per key (after full GC)", fmt(stateHeapBytesPerKey), "", "");
+        row(t, "recall: pipeline (found exactly once)", pipelineFound + "/" + incidentsExpected, "all", met(pipelineFound == incidentsExpected));
+        row(t, "recall: end to end (found exactly once)", endToEndFound + "/" + incidentsExpected, "all", met(endToEndFound == incidentsExpected));
+        row(t, "recall: latency run (found exactly once)", String.valueOf(latencyFound), "", "");
+        row(t, "findings for no injected incident", String.valueOf(unexpected), "0", met(unexpected == 0));
+        t.append(String.format("latency: Kafka log-append time to first seen by a search polled every %d ms; out-of-orderness %d ms%n",
+                pollMillis, outOfOrdernessMillis));
+        return t.toString();
+    }
+
+    private static void row(StringBuilder t, String name, String value, String target, String met) {
+        t.append(String.format("%-44s %14s %10s %s%n", name, value, target, met));
+    }
+
+    private static String met(boolean met) {
+        return met ? "yes" : "NO";
+    }
+
+    private static String fmt(double value) {
+        return Double.isNaN(value) ? "n/a" : String.format("%,.0f", value);
+    }
+
+    private static Object round(double value) {
+        return Double.isNaN(value) || Double.isInfinite(value) ? null : Math.round(value);
+    }
+
+    private static Object ratio(double value) {
+        return Double.isNaN(value) || Double.isInfinite(value) ? null : Math.round(value * 1000) / 1000.0;
+    }
+}

@@ -1,0 +1,98 @@
+package io.deletionwatch.job.bench;
+
+import io.deletionwatch.connectors.source.KafkaRecord;
+import io.deletionwatch.job.findings.Finding;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+
+/**
+ * Hands data to and from a job on a MiniCluster in this JVM without serialising it into the job
+ * graph: a generated log is registered under a name, the job's source looks records up by index,
+ * and findings come back the same way. Only for local benchmark runs.
+ */
+final class InMemory {
+    private static final Map<String, List<KafkaRecord>> LOGS = new ConcurrentHashMap<>();
+    private static final Map<String, AtomicLong> FIRST_READ_NANOS = new ConcurrentHashMap<>();
+    private static final Map<String, Queue<Finding>> FINDINGS = new ConcurrentHashMap<>();
+
+    private InMemory() {}
+
+    static String register(List<KafkaRecord> records) {
+        String name = UUID.randomUUID().toString();
+        LOGS.put(name, records);
+        FIRST_READ_NANOS.put(name, new AtomicLong());
+        FINDINGS.put(name, new ConcurrentLinkedQueue<>());
+        return name;
+    }
+
+    /** When the source read the first record (System.nanoTime), 0 before. */
+    static long firstReadNanos(String name) {
+        return FIRST_READ_NANOS.get(name).get();
+    }
+
+    static List<Finding> findings(String name) {
+        return List.copyOf(FINDINGS.get(name));
+    }
+
+    static void forget(String name) {
+        LOGS.remove(name);
+        FIRST_READ_NANOS.remove(name);
+        FINDINGS.remove(name);
+    }
+
+    /** Index to record: the registered log as a stream. */
+    static final class Lookup implements MapFunction<Long, KafkaRecord> {
+        private static final long serialVersionUID = 1L;
+        private final String name;
+        private transient List<KafkaRecord> records;
+
+        Lookup(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public KafkaRecord map(Long index) {
+            if (records == null) {
+                records = LOGS.get(name);
+                FIRST_READ_NANOS.get(name).compareAndSet(0, System.nanoTime());
+            }
+            return records.get(index.intValue());
+        }
+    }
+
+    /** Keeps the findings (a handful) for the recall check. */
+    static final class FindingSink implements Sink<Finding> {
+        private static final long serialVersionUID = 1L;
+        private final String name;
+
+        FindingSink(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public SinkWriter<Finding> createWriter(WriterInitContext context) {
+            Queue<Finding> queue = FINDINGS.get(name);
+            return new SinkWriter<>() {
+                @Override
+                public void write(Finding element, Context ctx) {
+                    queue.add(element);
+                }
+
+                @Override
+                public void flush(boolean endOfInput) {}
+
+                @Override
+                public void close() {}
+            };
+        }
+    }
+}

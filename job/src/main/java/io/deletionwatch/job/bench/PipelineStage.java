@@ -1,0 +1,64 @@
+package io.deletionwatch.job.bench;
+
+import io.deletionwatch.connectors.source.KafkaRecord;
+import io.deletionwatch.job.bench.ActivityLogGenerator.GeneratedLog;
+import io.deletionwatch.job.config.DetectionConfig;
+import io.deletionwatch.job.findings.Finding;
+import io.deletionwatch.job.parsing.ParsedRecord;
+import io.deletionwatch.job.pipeline.DeletionWatchPipeline;
+import io.deletionwatch.job.pipeline.Inputs;
+import io.deletionwatch.job.rules.Rules;
+import java.util.List;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+
+/**
+ * The whole pipeline (parse, de-duplicate, filter, every rule, enrichment) on a MiniCluster in this
+ * JVM, from an in-memory source to a discarding sink: what the job does without Kafka and
+ * Elasticsearch.
+ */
+final class PipelineStage {
+    record Result(double recordsPerSecond, Recall.Result recall) {}
+
+    private PipelineStage() {}
+
+    static Result run(GeneratedLog log, List<KafkaRecord> envelopes, DetectionConfig config, int parallelism)
+            throws Exception {
+        String name = InMemory.register(envelopes);
+        try {
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            env.setParallelism(parallelism);
+            // One reader hands the envelopes round-robin to the parsers: both parsers then move
+            // through event time together, as two busy Event Hubs partitions do.
+            DataStream<KafkaRecord> raw =
+                    env.fromSequence(0, envelopes.size() - 1)
+                            .setParallelism(1)
+                            .uid("bench-envelope-indexes")
+                            .name("Envelope indexes")
+                            .map(new InMemory.Lookup(name))
+                            .setParallelism(1)
+                            .uid("bench-in-memory-envelopes")
+                            .name("In-memory envelopes");
+            DataStream<ParsedRecord> parsed = Inputs.parse(raw, config);
+            DeletionWatchPipeline.Outputs outputs =
+                    DeletionWatchPipeline.build(parsed, Rules.all(config), config);
+            outputs.findings().sinkTo(new InMemory.FindingSink(name)).uid("findings-sink").name("Findings (kept for recall)");
+            outputs.deadLetters().sinkTo(new DiscardingSink<>()).uid("dead-letter-sink").name("Dead letters (discarded)");
+            env.execute("deletion-watch bench: pipeline");
+            long end = System.nanoTime();
+            double seconds = (end - InMemory.firstReadNanos(name)) / 1e9;
+            Recall recall = new Recall(log.expected());
+            for (Finding f : InMemory.findings(name)) {
+                recall.observe(
+                        f.rule().id(),
+                        f.resource() == null ? null : f.resource().key(),
+                        f.caller() == null ? null : f.caller().id(),
+                        f.id());
+            }
+            return new Result(log.records() / seconds, recall.result());
+        } finally {
+            InMemory.forget(name);
+        }
+    }
+}

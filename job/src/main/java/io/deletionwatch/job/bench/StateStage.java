@@ -1,0 +1,215 @@
+package io.deletionwatch.job.bench;
+
+import io.deletionwatch.connectors.source.KafkaRecord;
+import io.deletionwatch.job.config.DetectionConfig;
+import io.deletionwatch.job.parsing.ParseFunction;
+import io.deletionwatch.job.pipeline.DeletionWatchPipeline;
+import io.deletionwatch.job.pipeline.Inputs;
+import io.deletionwatch.job.rules.Rules;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiter;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.connector.datagen.source.GeneratorFunction;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+
+/**
+ * State per tracked key: the pipeline runs on a MiniCluster; a savepoint is taken before and after
+ * {@code keys} records each give the rules one more subnet, NIC or caller to track (then a few
+ * newer records move the watermark past them, so that they are applied, not only buffered). The
+ * savepoints' size difference over the keys is the state-backend bytes per key, every operator's
+ * state included (de-duplication, attachments, distinct deletions, CEP). The heap difference after
+ * a full GC is reported beside it.
+ */
+final class StateStage {
+    private static final int MARKERS = 16;
+    private static final Duration LOAD_SPAN = Duration.ofSeconds(60);
+    private static final Map<String, AtomicBoolean> GATES = new ConcurrentHashMap<>();
+
+    record Result(long keys, long savepointBytesBefore, long savepointBytesAfter, double bytesPerKey, double heapBytesPerKey) {}
+
+    private StateStage() {}
+
+    static Result run(long keys, DetectionConfig config, int parallelism, Duration timeout) throws Exception {
+        String gate = UUID.randomUUID().toString();
+        GATES.put(gate, new AtomicBoolean());
+        Path savepoints = Files.createTempDirectory("deletion-watch-bench-savepoints");
+        Instant base = Instant.parse("2026-03-01T00:00:00Z");
+        Instant marker = base.plus(LOAD_SPAN).plus(config.outOfOrderness()).plusSeconds(2);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(KafkaJob.fileCheckpoints(savepoints));
+        env.setParallelism(parallelism);
+        DataGeneratorSource<KafkaRecord> source =
+                new DataGeneratorSource<>(
+                        new KeyLoad(keys, base, marker),
+                        Long.MAX_VALUE,
+                        new GatedRate(gate, keys + MARKERS),
+                        TypeInformation.of(KafkaRecord.class));
+        DataStream<KafkaRecord> raw =
+                env.fromSource(source, WatermarkStrategy.noWatermarks(), "Key load")
+                        .setParallelism(1)
+                        .uid("bench-key-load")
+                        .name("Key load");
+        DeletionWatchPipeline.Outputs outputs =
+                DeletionWatchPipeline.build(Inputs.parse(raw, config), Rules.all(config), config);
+        outputs.findings().sinkTo(new DiscardingSink<>()).uid("findings-sink").name("Findings (discarded)");
+        outputs.deadLetters().sinkTo(new DiscardingSink<>()).uid("dead-letter-sink").name("Dead letters (discarded)");
+        JobClient job = env.executeAsync("deletion-watch bench: state");
+        try {
+            awaitRecords(job, 0, timeout); // running, nothing read yet
+            long heapBefore = heapAfterGc();
+            long before = savepointBytes(job, savepoints.resolve("before"));
+            GATES.get(gate).set(true);
+            awaitRecords(job, keys + MARKERS, timeout);
+            // the markers' watermark reaches the keyed operators within a few watermark intervals
+            Thread.sleep(3_000);
+            long heapAfter = heapAfterGc();
+            long after = savepointBytes(job, savepoints.resolve("after"));
+            return new Result(keys, before, after, (after - before) / (double) keys, (heapAfter - heapBefore) / (double) keys);
+        } finally {
+            job.cancel().exceptionally(e -> null).get();
+            GATES.remove(gate);
+            deleteTree(savepoints);
+        }
+    }
+
+    private static void awaitRecords(JobClient job, long records, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            if (job.getJobStatus().get().isGloballyTerminalState()) {
+                throw new IllegalStateException("the state benchmark job ended: " + job.getJobStatus().get());
+            }
+            Map<String, Object> accumulators = job.getAccumulators().get();
+            Object read = accumulators.get(ParseFunction.RECORDS);
+            if (read != null && (Long) read >= records) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("state: " + read + " of " + records + " records in " + timeout.toSeconds() + " s");
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private static long savepointBytes(JobClient job, Path dir) throws Exception {
+        String location = job.triggerSavepoint(dir.toUri().toString(), SavepointFormatType.CANONICAL).get(5, TimeUnit.MINUTES);
+        Path path = Path.of(java.net.URI.create(location.startsWith("file:") ? location : "file:" + location));
+        try (Stream<Path> files = Files.walk(path)) {
+            return files.filter(Files::isRegularFile).mapToLong(f -> {
+                try {
+                    return Files.size(f);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).sum();
+        }
+    }
+
+    private static long heapAfterGc() {
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
+    }
+
+    /** Index to record: the keys, then markers past the watermark allowance, then other-category records. */
+    private static final class KeyLoad implements GeneratorFunction<Long, KafkaRecord> {
+        private static final long serialVersionUID = 1L;
+        private final long keys;
+        private final long baseMillis;
+        private final long markerMillis;
+
+        KeyLoad(long keys, Instant base, Instant marker) {
+            this.keys = keys;
+            this.baseMillis = base.toEpochMilli();
+            this.markerMillis = marker.toEpochMilli();
+        }
+
+        @Override
+        public KafkaRecord map(Long index) {
+            byte[] value;
+            if (index < keys) {
+                long at = baseMillis + index * LOAD_SPAN.toMillis() / keys;
+                value = ActivityLogGenerator.keyLoadRecord(index, Instant.ofEpochMilli(at));
+            } else {
+                value = ActivityLogGenerator.otherCategoryRecord(Instant.ofEpochMilli(markerMillis));
+                if (index < keys + MARKERS) {
+                    // an ordinary write, newer than everything by the allowance: moves the watermark
+                    value = ActivityLogGenerator.ordinaryWrite(index, Instant.ofEpochMilli(markerMillis));
+                }
+            }
+            return new KafkaRecord("bench-state", 0, index, 0, value);
+        }
+    }
+
+    /** Nothing until the gate opens, then the load at full speed, then a trickle that keeps the job alive. */
+    private static final class GatedRate implements RateLimiterStrategy<org.apache.flink.api.connector.source.lib.NumberSequenceSource.NumberSequenceSplit> {
+        private static final long serialVersionUID = 1L;
+        private final String gate;
+        private final long fullSpeed;
+
+        GatedRate(String gate, long fullSpeed) {
+            this.gate = gate;
+            this.fullSpeed = fullSpeed;
+        }
+
+        @Override
+        public RateLimiter<org.apache.flink.api.connector.source.lib.NumberSequenceSource.NumberSequenceSplit> createRateLimiter(int parallelism) {
+            return new RateLimiter<>() {
+                private long granted;
+
+                @Override
+                public CompletionStage<Void> acquire(int permits) {
+                    AtomicBoolean open = GATES.get(gate);
+                    if (open != null && open.get() && granted < fullSpeed) {
+                        granted += permits;
+                        return CompletableFuture.completedFuture(null);
+                    }
+                    if (open != null && open.get()) {
+                        granted += permits;
+                        return CompletableFuture.runAsync(() -> {}, CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS));
+                    }
+                    // closed: the record waits until the gate opens
+                    CompletableFuture<Void> opened = new CompletableFuture<>();
+                    Runnable[] check = new Runnable[1];
+                    check[0] = () -> {
+                        AtomicBoolean now = GATES.get(gate);
+                        if (now == null || now.get()) {
+                            opened.complete(null);
+                        } else {
+                            CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS).execute(check[0]);
+                        }
+                    };
+                    check[0].run();
+                    return opened;
+                }
+            };
+        }
+    }
+}

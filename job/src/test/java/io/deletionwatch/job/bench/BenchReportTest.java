@@ -1,0 +1,70 @@
+package io.deletionwatch.job.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BenchReportTest {
+    private static BenchReport report(Percentiles sequence) {
+        return new BenchReport("quick", "2 cores", 60_000, 1_510, 0.97, 2_000,
+                100_000, 180_000, 90_000, 72_000, 5_000,
+                Percentiles.of(List.of(300L, 400L, 900L)), sequence, 50,
+                30_000, 700.4, 900.6, true, 22, 22, 21, 22, 1);
+    }
+
+    @Test
+    void theLastLineIsOneJsonObjectWithEveryRequiredKey() throws Exception {
+        JsonNode json = new ObjectMapper().readTree(report(Percentiles.of(List.of(2_100L, 2_500L))).jsonLine());
+        assertThat(json.isObject()).isTrue();
+        assertThat(json.fieldNames()).toIterable().contains(
+                "parse_eps_1t", "parse_eps_2t", "pipeline_eps", "pipeline_to_parse_ratio", "e2e_eps",
+                "e2e_to_parse_ratio", "latency_single_p99_ms", "latency_sequence_p99_ms", "state_bytes_per_key",
+                "incidents_expected", "incidents_found");
+        assertThat(json.get("pipeline_to_parse_ratio").asDouble()).isEqualTo(0.5);
+        assertThat(json.get("e2e_to_parse_ratio").asDouble()).isEqualTo(0.4);
+        assertThat(json.get("latency_single_p99_ms").asLong()).isEqualTo(900);
+        assertThat(json.get("latency_single_p50_ms").asLong()).isEqualTo(400);
+        assertThat(json.get("latency_sequence_p99_ms").asLong()).isEqualTo(2_500);
+        assertThat(json.get("state_bytes_per_key").asLong()).isEqualTo(700);
+        assertThat(json.get("state_extrapolated").asBoolean()).isTrue();
+        assertThat(json.get("incidents_expected").asInt()).isEqualTo(22);
+        // found exactly once in the pipeline AND end to end
+        assertThat(json.get("incidents_found").asInt()).isEqualTo(21);
+        assertThat(report(Percentiles.of(List.of())).jsonLine()).doesNotContain("\n");
+    }
+
+    @Test
+    void anEmptySampleIsNullInJsonAndNotApplicableInTheTable() throws Exception {
+        BenchReport report = report(Percentiles.of(List.of()));
+        assertThat(new ObjectMapper().readTree(report.jsonLine()).get("latency_sequence_p99_ms").isNull()).isTrue();
+        assertThat(report.table()).contains("n/a / n/a");
+    }
+
+    @Test
+    void theTableSaysWhichTargetsAreMet() {
+        String table = report(Percentiles.of(List.of(2_100L, 3_500L))).table();
+        assertThat(table).containsPattern("ratio to the 2-thread ceiling +0\\.50 +>= 0\\.50 yes");
+        assertThat(table).containsPattern("sequence/burst p99 / max \\(ms\\) +3,500 / 3,500 +< 3000 NO");
+        assertThat(table).containsPattern("findings for no injected incident +1 +0 NO");
+    }
+
+    @Test
+    void percentilesAreNearestRank() {
+        List<Long> hundred = new java.util.ArrayList<>();
+        for (long i = 1; i <= 100; i++) {
+            hundred.add(i);
+        }
+        assertThat(Percentiles.of(hundred)).isEqualTo(new Percentiles(100, 50, 99, 100));
+        assertThat(Percentiles.of(List.of(7L))).isEqualTo(new Percentiles(1, 7, 7, 7));
+    }
+
+    @Test
+    void theChartIsAnSvgWithBothCharts() {
+        String svg = SvgChart.of(report(Percentiles.of(List.of(2_100L))));
+        assertThat(svg).startsWith("<svg").contains("Throughput per stage", "Alert latency at 5000 records/s", "pipeline",
+                "sequence p99", "sequence target 3000 ms").endsWith("</svg>\n");
+    }
+}

@@ -1,0 +1,29 @@
+package io.deletionwatch.job.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.deletionwatch.connectors.source.KafkaRecord;
+import io.deletionwatch.job.bench.ActivityLogGenerator.GeneratedLog;
+import io.deletionwatch.job.config.DetectionConfig;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The benchmark's pipeline stage finds every injected incident exactly once, and nothing else. */
+class PipelineStageITCase {
+    @Test
+    void findsEveryInjectedIncidentExactlyOnce() throws Exception {
+        GeneratedLog log = ActivityLogGenerator.generate(
+                ActivityLogGenerator.Settings.of(11L, 20_000, 5_000, 1), Instant.parse("2026-03-01T00:00:00Z"));
+        List<KafkaRecord> envelopes = new ArrayList<>();
+        log.envelopes().forEach(e -> envelopes.add(new KafkaRecord("t", 0, envelopes.size(), 0, e.value())));
+        DetectionConfig config = new DetectionConfig(Duration.ofSeconds(2), DetectionConfig.DEFAULT_IDLENESS,
+                DetectionConfig.DEFAULT_DEDUP_TTL, DetectionConfig.DEFAULT_MAX_RECORD_BYTES);
+
+        PipelineStage.Result result = PipelineStage.run(log, envelopes, config, 2);
+
+        assertThat(result.recall()).isEqualTo(new Recall.Result(11, 11, 0, 0, 0));
+    }
+}
