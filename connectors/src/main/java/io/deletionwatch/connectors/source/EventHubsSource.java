@@ -1,5 +1,6 @@
 package io.deletionwatch.connectors.source;
 
+import io.deletionwatch.connectors.elasticsearch.Secret;
 import io.deletionwatch.connectors.source.KafkaSourceOptions.Security;
 
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -7,7 +8,9 @@ import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.common.config.AbstractConfig;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
@@ -20,6 +23,11 @@ import java.util.regex.Pattern;
  * Azure tooling and let a job started without state resume where the last one stopped. The job's
  * own position lives in its checkpoints. Partition discovery runs every five minutes, so new
  * partitions, and with a pattern new event hubs, are picked up.
+ *
+ * <p>The source is serialized into the Flink job, so its properties hold no secret: the Event Hubs
+ * connection string and the truststore password are references that {@link SecretConfigProvider}
+ * resolves where each Kafka client is made, on the JobManager (the split enumerator) and on the
+ * TaskManagers (the readers). Both need the environment variable or the file.
  */
 public final class EventHubsSource {
     /**
@@ -91,7 +99,10 @@ public final class EventHubsSource {
         return builder;
     }
 
-    /** The consumer properties; they hold the secret with {@code eventhubs}: never log them. */
+    /**
+     * The consumer properties. They hold references to the secrets, never the secrets: the
+     * connection string must have been read from the environment or a file.
+     */
     static Properties consumerProperties(
             KafkaSourceOptions options, EventHubsConnectionString connectionString) {
         checkConnectionString(options, connectionString);
@@ -109,22 +120,80 @@ public final class EventHubsSource {
                 options.bootstrapServers() != null
                         ? options.bootstrapServers()
                         : connectionString.bootstrapServers());
+        boolean secrets = false;
         switch (options.security()) {
             case NONE -> props.setProperty("security.protocol", "PLAINTEXT");
             case EVENTHUBS -> {
                 props.setProperty("security.protocol", "SASL_SSL");
                 props.setProperty("sasl.mechanism", "PLAIN");
-                props.setProperty("sasl.jaas.config", connectionString.jaasConfig());
+                props.setProperty(
+                        "sasl.jaas.config",
+                        SecretConfigProvider.jaasConfigReference(origin(connectionString)));
+                secrets = true;
             }
         }
         if (options.truststore() != null) {
             props.setProperty(
                     "ssl.truststore.location",
                     options.truststore().path().toAbsolutePath().toString());
-            props.setProperty("ssl.truststore.password", options.truststore().password());
+            // Without a password Kafka still uses the truststore, only its integrity goes unchecked.
+            if (options.truststore().password() != null) {
+                props.setProperty(
+                        "ssl.truststore.password",
+                        SecretConfigProvider.valueReference(options.truststore().password()));
+                secrets = true;
+            }
             props.setProperty("ssl.truststore.type", "PKCS12");
         }
+        if (secrets) {
+            addSecretConfigProvider(props);
+        }
         return props;
+    }
+
+    private static Secret origin(EventHubsConnectionString connectionString) {
+        return connectionString
+                .origin()
+                .orElseThrow(
+                        () ->
+                                new IllegalArgumentException(
+                                        "the Event Hubs connection string must be read from "
+                                                + EventHubsConnectionString.ENVIRONMENT_VARIABLE
+                                                + " or a file, where the JobManager and the"
+                                                + " TaskManagers read it again; the job never"
+                                                + " carries it"));
+    }
+
+    /**
+     * Registers {@link SecretConfigProvider} beside any providers of the user's. Kafka refuses
+     * providers that the JVM property {@value AbstractConfig#AUTOMATIC_CONFIG_PROVIDERS_PROPERTY}
+     * does not list, when it is set: say so here rather than in the TaskManagers' logs.
+     */
+    private static void addSecretConfigProvider(Properties props) {
+        String provider = SecretConfigProvider.class.getName();
+        String allowed = System.getProperty(AbstractConfig.AUTOMATIC_CONFIG_PROVIDERS_PROPERTY);
+        if (allowed != null
+                && Arrays.stream(allowed.split(",")).map(String::strip).noneMatch(provider::equals)) {
+            throw new IllegalArgumentException(
+                    "the system property "
+                            + AbstractConfig.AUTOMATIC_CONFIG_PROVIDERS_PROPERTY
+                            + " does not allow "
+                            + provider
+                            + ", which reads the Kafka secrets where the job runs; add it to the"
+                            + " list, here and on the JobManager and TaskManagers");
+        }
+        String providers = props.getProperty(AbstractConfig.CONFIG_PROVIDERS_CONFIG, "").strip();
+        props.setProperty(
+                AbstractConfig.CONFIG_PROVIDERS_CONFIG,
+                providers.isEmpty()
+                        ? SecretConfigProvider.ALIAS
+                        : providers + "," + SecretConfigProvider.ALIAS);
+        props.setProperty(
+                AbstractConfig.CONFIG_PROVIDERS_CONFIG
+                        + "."
+                        + SecretConfigProvider.ALIAS
+                        + ".class",
+                provider);
     }
 
     private static void checkConnectionString(

@@ -6,6 +6,7 @@ import static io.deletionwatch.job.testing.ActivityRecords.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.deletionwatch.connectors.elasticsearch.ElasticsearchSinkOptions;
+import io.deletionwatch.connectors.elasticsearch.Secret;
 import io.deletionwatch.connectors.elasticsearch.SinkMetrics;
 import io.deletionwatch.connectors.localstack.ElasticsearchNode;
 import io.deletionwatch.connectors.localstack.ElasticsearchNodeExtension;
@@ -61,7 +62,11 @@ import org.slf4j.LoggerFactory;
 class ElasticsearchFaultsITCase {
     private static final Logger LOG = LoggerFactory.getLogger(ElasticsearchFaultsITCase.class);
 
-    @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+    /** The broker accepts this JVM's EVENTHUBS_CONNECTION_STRING, which the job reads where it runs. */
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA =
+            KafkaBrokerExtension.withConnectionStringFromEnvironment();
+
 
     private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
 
@@ -330,9 +335,9 @@ class ElasticsearchFaultsITCase {
                             .groupId(group)
                             .startingOffsets(KafkaSourceOptions.StartingOffsets.EARLIEST)
                             .security(KafkaSourceOptions.Security.EVENTHUBS)
-                            .truststore(broker.truststorePath(), broker.truststorePassword())
+                            .truststore(broker.truststorePath(), Secret.file(broker.truststorePasswordFile().toString()))
                             .build(),
-                    EventHubsConnectionString.parse(broker.eventHubsConnectionString()),
+                    EventHubsConnectionString.fromEnvironment().orElseThrow(),
                     ElasticsearchSinkOptions.builder()
                             .hosts(node.httpUrl())
                             .dataStream(findings)

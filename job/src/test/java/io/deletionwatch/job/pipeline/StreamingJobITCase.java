@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.deletionwatch.connectors.elasticsearch.ElasticsearchSinkOptions;
+import io.deletionwatch.connectors.elasticsearch.Secret;
 import io.deletionwatch.connectors.localstack.ElasticsearchNodeExtension;
 import io.deletionwatch.connectors.localstack.ElasticsearchTestClient.Document;
 import io.deletionwatch.connectors.localstack.KafkaBroker;
@@ -37,7 +38,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * listener of a real Kafka broker, the job on a MiniCluster, a real Elasticsearch node.
  */
 class StreamingJobITCase {
-    @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+    /** The broker accepts this JVM's EVENTHUBS_CONNECTION_STRING, which the job reads where it runs. */
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA =
+            KafkaBrokerExtension.withConnectionStringFromEnvironment();
+
     @RegisterExtension static final ElasticsearchNodeExtension ES = new ElasticsearchNodeExtension();
 
     @RegisterExtension
@@ -84,9 +89,9 @@ class StreamingJobITCase {
                         .groupId(group)
                         .startingOffsets(KafkaSourceOptions.StartingOffsets.EARLIEST)
                         .security(KafkaSourceOptions.Security.EVENTHUBS)
-                        .truststore(broker.truststorePath(), broker.truststorePassword())
+                        .truststore(broker.truststorePath(), Secret.file(broker.truststorePasswordFile().toString()))
                         .build(),
-                EventHubsConnectionString.parse(broker.eventHubsConnectionString()),
+                EventHubsConnectionString.fromEnvironment().orElseThrow(),
                 ElasticsearchSinkOptions.builder()
                         .hosts(ES.url())
                         .dataStream(findings)
