@@ -317,7 +317,7 @@ class SavedObjectsTest {
         JsonNode latest = file.get("search", "deletion-watch-search-all-findings");
         assertThat(latest.path("attributes").path("columns")).extracting(JsonNode::asText)
                 .contains("deletion_watch.severity", "rule.name", "message", "user.name", "azure.resource.group",
-                        "cloud.account.id", "source.ip");
+                        "cloud.account.id", "source.address");
     }
 
     @Test

@@ -41,6 +41,22 @@ public record Secret(Source source, String reference) implements Serializable {
         return new Secret(Source.FILE, path);
     }
 
+    /**
+     * The secret {@link #toString()} names: {@code env:NAME} or {@code file:PATH}.
+     *
+     * @throws IllegalArgumentException for any other form
+     */
+    public static Secret parse(String reference) {
+        if (reference != null && reference.startsWith("env:")) {
+            return environment(reference.substring("env:".length()));
+        }
+        if (reference != null && reference.startsWith("file:")) {
+            return file(reference.substring("file:".length()));
+        }
+        throw new IllegalArgumentException(
+                "a secret reference is env:NAME or file:PATH, got '" + reference + "'");
+    }
+
     /** Reads the value from this process's environment or the file. */
     public String resolve() throws IOException {
         return resolve(System.getenv());

@@ -188,6 +188,7 @@ public final class KafkaBroker implements AutoCloseable {
     private void createCertificates() {
         try {
             tls.create();
+            Files.writeString(truststorePasswordFile(), tls.truststorePassword() + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -425,6 +426,15 @@ public final class KafkaBroker implements AutoCloseable {
     public String truststorePassword() {
         requireEventHubs();
         return tls.truststorePassword();
+    }
+
+    /**
+     * A file holding {@link #truststorePassword()} and a line break, as a mounted secret would, for
+     * clients that read the password where they run.
+     */
+    public Path truststorePasswordFile() {
+        requireEventHubs();
+        return tls.truststore().resolveSibling("client-truststore.password");
     }
 
     /** Kafka client properties for the PLAINTEXT listener. */

@@ -1,5 +1,6 @@
 package io.deletionwatch.connectors.source;
 
+import io.deletionwatch.connectors.elasticsearch.Secret;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +25,9 @@ import java.util.regex.Pattern;
  *
  * <p>The whole string is a secret. It is read from the environment or a file, and nothing here ever
  * puts it, or any part of it, into a message: errors name the faulty part, {@link #toString()}
- * redacts the key.
+ * redacts the key. One read from the environment or a file remembers where it came from ({@link
+ * #origin()}): the Kafka source carries only that reference and reads the value again where it
+ * runs, so the secret never travels inside the Flink job.
  */
 public final class EventHubsConnectionString {
     /** The environment variable the connection string is read from. */
@@ -64,13 +67,15 @@ public final class EventHubsConnectionString {
     private final String host;
     private final String keyName;
     private final String entityPath;
+    private final Secret origin;
 
     private EventHubsConnectionString(
-            String value, String host, String keyName, String entityPath) {
+            String value, String host, String keyName, String entityPath, Secret origin) {
         this.value = value;
         this.host = host;
         this.keyName = keyName;
         this.entityPath = entityPath;
+        this.origin = origin;
     }
 
     /**
@@ -80,6 +85,10 @@ public final class EventHubsConnectionString {
      * @throws IllegalArgumentException naming what is wrong, never echoing any value
      */
     public static EventHubsConnectionString parse(String connectionString) {
+        return parse(connectionString, null);
+    }
+
+    private static EventHubsConnectionString parse(String connectionString, Secret origin) {
         if (connectionString == null || connectionString.isBlank()) {
             throw new IllegalArgumentException("the Event Hubs connection string is empty");
         }
@@ -157,7 +166,11 @@ public final class EventHubsConnectionString {
             }
         }
         return new EventHubsConnectionString(
-                value, endpoint.group(1).toLowerCase(Locale.ROOT), parts.get(KEY_NAME), entityPath);
+                value,
+                endpoint.group(1).toLowerCase(Locale.ROOT),
+                parts.get(KEY_NAME),
+                entityPath,
+                origin);
     }
 
     /**
@@ -174,19 +187,40 @@ public final class EventHubsConnectionString {
         if (value == null || value.isBlank()) {
             return Optional.empty();
         }
-        try {
-            return Optional.of(parse(value));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(
-                    "environment variable " + ENVIRONMENT_VARIABLE + ": " + e.getMessage());
-        }
+        return Optional.of(read(Secret.environment(ENVIRONMENT_VARIABLE), env));
     }
 
     /**
      * Reads the connection string from a file (e.g. a mounted Kubernetes secret), ignoring
-     * surrounding white space and the final line break.
+     * surrounding white space and the final line break. The file is remembered by its absolute
+     * path, where the JobManager and the TaskManagers read it again.
      */
     public static EventHubsConnectionString fromFile(Path file) {
+        return read(Secret.file(file.toAbsolutePath().toString()), Map.of());
+    }
+
+    /**
+     * Reads the connection string from where {@code origin} says: an environment variable of
+     * {@code env} or a file.
+     *
+     * @throws IllegalArgumentException when it is missing or malformed, naming the variable or the
+     *     file, never the value
+     */
+    static EventHubsConnectionString read(Secret origin, Map<String, String> env) {
+        if (origin.source() == Secret.Source.ENVIRONMENT) {
+            String value = env.get(origin.reference());
+            if (value == null || value.isBlank()) {
+                throw new IllegalArgumentException(
+                        "environment variable " + origin.reference() + " is not set in this process");
+            }
+            try {
+                return parse(value, origin);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        "environment variable " + origin.reference() + ": " + e.getMessage());
+            }
+        }
+        Path file = Path.of(origin.reference());
         String value;
         try {
             value = Files.readString(file, StandardCharsets.UTF_8);
@@ -196,7 +230,7 @@ public final class EventHubsConnectionString {
                     "cannot read the Event Hubs connection string file " + file + ": " + e, e);
         }
         try {
-            return parse(value);
+            return parse(value, origin);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("file " + file + ": " + e.getMessage());
         }
@@ -228,6 +262,14 @@ public final class EventHubsConnectionString {
 
     public String sharedAccessKeyName() {
         return keyName;
+    }
+
+    /**
+     * Where it was read from: {@code env:EVENTHUBS_CONNECTION_STRING} or {@code file:<absolute
+     * path>}; empty when it was {@linkplain #parse(String) parsed} from a string.
+     */
+    public Optional<Secret> origin() {
+        return Optional.ofNullable(origin);
     }
 
     /** The event hub this connection string is scoped to, if it is an event hub's own. */

@@ -1,11 +1,16 @@
 package io.deletionwatch.connectors.source;
 
+import io.deletionwatch.connectors.elasticsearch.Secret;
+import io.deletionwatch.connectors.source.KafkaSourceOptions.Security;
+
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.common.config.AbstractConfig;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
@@ -18,18 +23,21 @@ import java.util.regex.Pattern;
  * Azure tooling and let a job started without state resume where the last one stopped. The job's
  * own position lives in its checkpoints. Partition discovery runs every five minutes, so new
  * partitions, and with a pattern new event hubs, are picked up.
+ *
+ * <p>The source is serialized into the Flink job, so its properties hold no secret: the Event Hubs
+ * connection string and the truststore password are references that {@link SecretConfigProvider}
+ * resolves where each Kafka client is made, on the JobManager (the split enumerator) and on the
+ * TaskManagers (the readers). Both need the environment variable or the file.
  */
 public final class EventHubsSource {
     /**
-     * Microsoft's recommended consumer settings for the Event Hubs Kafka endpoint: those of every
-     * client ({@link KafkaClientProperties#EVENT_HUBS_RECOMMENDED}) and the group's timeouts.
+     * Microsoft's recommended consumer settings for the Event Hubs Kafka endpoint. The service
+     * closes connections idle for 240 s, so the client closes them first.
      */
     static final Map<String, String> EVENT_HUBS_RECOMMENDED =
             Map.of(
-                    "metadata.max.age.ms",
-                    KafkaClientProperties.EVENT_HUBS_RECOMMENDED.get("metadata.max.age.ms"),
-                    "connections.max.idle.ms",
-                    KafkaClientProperties.EVENT_HUBS_RECOMMENDED.get("connections.max.idle.ms"),
+                    "metadata.max.age.ms", "180000",
+                    "connections.max.idle.ms", "180000",
                     "session.timeout.ms", "30000",
                     "heartbeat.interval.ms", "3000",
                     "max.poll.interval.ms", "300000");
@@ -91,11 +99,14 @@ public final class EventHubsSource {
         return builder;
     }
 
-    /** The consumer properties; they hold the secret with {@code eventhubs}: never log them. */
+    /**
+     * The consumer properties. They hold references to the secrets, never the secrets: the
+     * connection string must have been read from the environment or a file.
+     */
     static Properties consumerProperties(
             KafkaSourceOptions options, EventHubsConnectionString connectionString) {
         Properties props = new Properties();
-        if (options.security() == KafkaSourceOptions.Security.EVENTHUBS) {
+        if (options.security() == Security.EVENTHUBS) {
             props.putAll(EVENT_HUBS_RECOMMENDED);
         }
         props.setProperty(PARTITION_DISCOVERY_INTERVAL_MS, PARTITION_DISCOVERY_INTERVAL);
@@ -103,8 +114,46 @@ public final class EventHubsSource {
         // The options refuse extra properties with these keys; set last all the same.
         props.setProperty(COMMIT_OFFSETS_ON_CHECKPOINT, "true");
         props.setProperty("group.id", options.groupId());
-        props.putAll(KafkaClientProperties.connection(options, connectionString));
+        props.putAll(
+                KafkaClientProperties.connection(
+                        options, connectionString, KafkaClientProperties.Secrets.REFERENCED));
+        if (options.security() == Security.EVENTHUBS
+                || (options.truststore() != null && options.truststore().password() != null)) {
+            addSecretConfigProvider(props);
+        }
         return props;
+    }
+
+    /**
+     * Registers {@link SecretConfigProvider} beside any providers of the user's. Kafka refuses
+     * providers that the JVM property {@value AbstractConfig#AUTOMATIC_CONFIG_PROVIDERS_PROPERTY}
+     * does not list, when it is set: say so here rather than in the TaskManagers' logs.
+     */
+    private static void addSecretConfigProvider(Properties props) {
+        String provider = SecretConfigProvider.class.getName();
+        String allowed = System.getProperty(AbstractConfig.AUTOMATIC_CONFIG_PROVIDERS_PROPERTY);
+        if (allowed != null
+                && Arrays.stream(allowed.split(",")).map(String::strip).noneMatch(provider::equals)) {
+            throw new IllegalArgumentException(
+                    "the system property "
+                            + AbstractConfig.AUTOMATIC_CONFIG_PROVIDERS_PROPERTY
+                            + " does not allow "
+                            + provider
+                            + ", which reads the Kafka secrets where the job runs; add it to the"
+                            + " list, here and on the JobManager and TaskManagers");
+        }
+        String providers = props.getProperty(AbstractConfig.CONFIG_PROVIDERS_CONFIG, "").strip();
+        props.setProperty(
+                AbstractConfig.CONFIG_PROVIDERS_CONFIG,
+                providers.isEmpty()
+                        ? SecretConfigProvider.ALIAS
+                        : providers + "," + SecretConfigProvider.ALIAS);
+        props.setProperty(
+                AbstractConfig.CONFIG_PROVIDERS_CONFIG
+                        + "."
+                        + SecretConfigProvider.ALIAS
+                        + ".class",
+                provider);
     }
 
     /** The one topic to read, or null when a pattern is read; checks it against EntityPath. */

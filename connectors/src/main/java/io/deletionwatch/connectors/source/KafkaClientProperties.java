@@ -3,6 +3,8 @@ package io.deletionwatch.connectors.source;
 import io.deletionwatch.connectors.source.KafkaSourceOptions.Security;
 import io.deletionwatch.connectors.source.KafkaSourceOptions.Truststore;
 
+import io.deletionwatch.connectors.elasticsearch.Secret;
+import java.io.IOException;
 import java.util.Map;
 import java.util.Properties;
 
@@ -22,10 +24,22 @@ public final class KafkaClientProperties {
                     "metadata.max.age.ms", "180000",
                     "connections.max.idle.ms", "180000");
 
+    /** How the secrets appear in the properties. */
+    public enum Secrets {
+        /** The values themselves: for a client made here and now (a producer, a check). */
+        INLINE,
+        /**
+         * References that {@link SecretConfigProvider} resolves in the JVM that makes the client:
+         * for the job, whose source properties travel inside the job graph.
+         */
+        REFERENCED
+    }
+
     private KafkaClientProperties() {}
 
     /**
-     * The connection properties; with {@code eventhubs} they hold the secret: never log them.
+     * The connection properties for a client made now; with {@code eventhubs} they hold the
+     * secret: never log them, never ship them.
      *
      * @param bootstrapServers {@code host:port[,...]}, or null to use the connection string's
      *     namespace endpoint
@@ -38,6 +52,21 @@ public final class KafkaClientProperties {
             Security security,
             EventHubsConnectionString connectionString,
             Truststore truststore) {
+        return connection(bootstrapServers, security, connectionString, truststore, Secrets.INLINE);
+    }
+
+    /**
+     * The connection properties with the secrets as {@code secrets} says.
+     *
+     * @throws IllegalArgumentException when these do not fit together, or with {@code REFERENCED}
+     *     when the connection string was not read from the environment or a file
+     */
+    public static Properties connection(
+            String bootstrapServers,
+            Security security,
+            EventHubsConnectionString connectionString,
+            Truststore truststore,
+            Secrets secrets) {
         if (security == Security.EVENTHUBS && connectionString == null) {
             throw new IllegalArgumentException(
                     "security 'eventhubs' needs the Event Hubs connection string: set "
@@ -67,26 +96,59 @@ public final class KafkaClientProperties {
             case EVENTHUBS -> {
                 props.setProperty("security.protocol", "SASL_SSL");
                 props.setProperty("sasl.mechanism", "PLAIN");
-                props.setProperty("sasl.jaas.config", connectionString.jaasConfig());
+                props.setProperty(
+                        "sasl.jaas.config",
+                        secrets == Secrets.INLINE
+                                ? connectionString.jaasConfig()
+                                : SecretConfigProvider.jaasConfigReference(origin(connectionString)));
             }
         }
         if (truststore != null) {
             props.setProperty(
                     "ssl.truststore.location", truststore.path().toAbsolutePath().toString());
-            props.setProperty("ssl.truststore.password", truststore.password());
+            // Without a password Kafka still uses the truststore, only its integrity goes unchecked.
+            if (truststore.password() != null) {
+                props.setProperty(
+                        "ssl.truststore.password",
+                        secrets == Secrets.INLINE
+                                ? resolve(truststore.password())
+                                : SecretConfigProvider.valueReference(truststore.password()));
+            }
             props.setProperty("ssl.truststore.type", "PKCS12");
         }
         return props;
     }
 
+    private static Secret origin(EventHubsConnectionString connectionString) {
+        return connectionString
+                .origin()
+                .orElseThrow(
+                        () ->
+                                new IllegalArgumentException(
+                                        "the Event Hubs connection string must be read from "
+                                                + EventHubsConnectionString.ENVIRONMENT_VARIABLE
+                                                + " or a file, where the JobManager and the"
+                                                + " TaskManagers read it again; the job never"
+                                                + " carries it"));
+    }
+
+    private static String resolve(Secret secret) {
+        try {
+            return secret.resolve();
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+    }
+
     /** {@link #connection} for the job's source options. */
     public static Properties connection(
-            KafkaSourceOptions options, EventHubsConnectionString connectionString) {
+            KafkaSourceOptions options, EventHubsConnectionString connectionString, Secrets secrets) {
         return connection(
                 options.bootstrapServers(),
                 options.security(),
                 connectionString,
-                options.truststore());
+                options.truststore(),
+                secrets);
     }
 
     /**

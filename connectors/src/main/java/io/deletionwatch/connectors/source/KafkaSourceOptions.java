@@ -1,5 +1,6 @@
 package io.deletionwatch.connectors.source;
 
+import io.deletionwatch.connectors.elasticsearch.Secret;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
@@ -56,6 +57,9 @@ public record KafkaSourceOptions(
                     "ssl.truststore.password",
                     "ssl.truststore.type",
                     "commit.offsets.on.checkpoint");
+
+    /** The prefix of {@link SecretConfigProvider}'s settings; other providers may be added. */
+    static final String OWN_CONFIG_PROVIDER = "config.providers." + SecretConfigProvider.ALIAS + ".";
 
     private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9._\\[\\]:-]+:[0-9]{1,5}");
 
@@ -121,7 +125,8 @@ public record KafkaSourceOptions(
                         ? Map.of()
                         : Collections.unmodifiableMap(new TreeMap<>(properties));
         for (Map.Entry<String, String> property : properties.entrySet()) {
-            if (MANAGED_PROPERTIES.contains(property.getKey())) {
+            if (MANAGED_PROPERTIES.contains(property.getKey())
+                    || property.getKey().startsWith(OWN_CONFIG_PROVIDER)) {
                 throw new IllegalArgumentException(
                         "Kafka property '"
                                 + property.getKey()
@@ -261,21 +266,14 @@ public record KafkaSourceOptions(
     /**
      * A PKCS12 truststore holding the CA the endpoint's certificate chains to.
      *
-     * @param password its password; shown redacted by {@link #toString()}
+     * @param password where its password is read, where the job runs; null for none (Kafka then
+     *     uses the truststore without checking its integrity)
      */
-    public record Truststore(Path path, String password) {
+    public record Truststore(Path path, Secret password) {
         public Truststore {
             if (path == null) {
                 throw new IllegalArgumentException("the truststore path is required");
             }
-            if (password == null) {
-                throw new IllegalArgumentException("the truststore password is required");
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "Truststore[path=" + path + ", password=<redacted>]";
         }
     }
 
@@ -325,8 +323,11 @@ public record KafkaSourceOptions(
             return this;
         }
 
-        /** Default: none (the JDK's trusted CAs). */
-        public Builder truststore(Path path, String password) {
+        /**
+         * Default: none (the JDK's trusted CAs). The path and the password's variable or file
+         * must exist on the JobManager and the TaskManagers.
+         */
+        public Builder truststore(Path path, Secret password) {
             this.truststore = new Truststore(path, password);
             return this;
         }

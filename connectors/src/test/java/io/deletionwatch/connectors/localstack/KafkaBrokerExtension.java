@@ -1,5 +1,6 @@
 package io.deletionwatch.connectors.localstack;
 
+import io.deletionwatch.connectors.source.EventHubsConnectionString;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -28,6 +29,22 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
     /** With a random Event Hubs connection string as the listener's secret. */
     public KafkaBrokerExtension() {
         this(KafkaBroker.randomConnectionString());
+    }
+
+    /**
+     * With {@code EVENTHUBS_CONNECTION_STRING} of this JVM as the listener's secret, so that a
+     * source that reads the variable where it runs authenticates for real. Failsafe sets it for the
+     * ITCases (the root pom.xml).
+     */
+    public static KafkaBrokerExtension withConnectionStringFromEnvironment() {
+        String connectionString = System.getenv(EventHubsConnectionString.ENVIRONMENT_VARIABLE);
+        if (connectionString == null || connectionString.isBlank()) {
+            throw new IllegalStateException(
+                    EventHubsConnectionString.ENVIRONMENT_VARIABLE
+                            + " is not set: Failsafe sets it for the ITCases (see pom.xml); set it"
+                            + " when running one elsewhere");
+        }
+        return new KafkaBrokerExtension(connectionString);
     }
 
     /** With the given connection string as the {@code EVENTHUBS} listener's secret. */

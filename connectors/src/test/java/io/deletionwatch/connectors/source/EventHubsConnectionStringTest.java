@@ -3,6 +3,7 @@ package io.deletionwatch.connectors.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.deletionwatch.connectors.elasticsearch.Secret;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -216,6 +217,21 @@ class EventHubsConnectionStringTest {
 
         assertThat(EventHubsConnectionString.fromFile(file))
                 .isEqualTo(EventHubsConnectionString.parse(EVENT_HUB));
+    }
+
+    @Test
+    void rememberWhereTheyWereReadSoTheSourceCanReadThemAgainWhereItRuns() throws Exception {
+        Path file = Files.writeString(dir.resolve("connection-string"), EVENT_HUB + "\n");
+
+        assertThat(EventHubsConnectionString.fromFile(file).origin())
+                .hasValue(Secret.file(file.toAbsolutePath().toString()));
+        assertThat(
+                        EventHubsConnectionString.fromEnvironment(
+                                        Map.of("EVENTHUBS_CONNECTION_STRING", NAMESPACE))
+                                .orElseThrow()
+                                .origin())
+                .hasValue(Secret.environment("EVENTHUBS_CONNECTION_STRING"));
+        assertThat(EventHubsConnectionString.parse(NAMESPACE).origin()).isEmpty();
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.deletionwatch.connectors.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.deletionwatch.connectors.elasticsearch.Secret;
 import io.deletionwatch.connectors.localstack.KafkaBroker;
 import io.deletionwatch.connectors.testing.Eventually;
 import io.deletionwatch.connectors.localstack.KafkaBrokerExtension;
@@ -31,8 +32,11 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,9 +44,17 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
-/** The source against a real Kafka broker whose EVENTHUBS listener behaves like Event Hubs. */
+/**
+ * The source against a real Kafka broker whose EVENTHUBS listener behaves like Event Hubs. The
+ * listener's secret is this JVM's {@code EVENTHUBS_CONNECTION_STRING}, which the source reads
+ * where its Kafka clients are made, as on a cluster; the truststore password comes from a file.
+ */
 class EventHubsSourceITCase {
-    @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA =
+            KafkaBrokerExtension.withConnectionStringFromEnvironment();
+
+    @TempDir static Path dir;
 
     @RegisterExtension
     static final MiniClusterExtension FLINK =
@@ -86,10 +98,10 @@ class EventHubsSourceITCase {
                         .bootstrapServers(broker.eventHubsBootstrap())
                         .topic(topic)
                         .groupId("deletion-watch")
-                        .truststore(broker.truststorePath(), broker.truststorePassword())
+                        .truststore(broker.truststorePath(), truststorePassword(broker))
                         .build();
         EventHubsConnectionString connectionString =
-                EventHubsConnectionString.parse(broker.eventHubsConnectionString());
+                EventHubsConnectionString.fromEnvironment().orElseThrow();
 
         List<Seen> seen;
         try (CapturedLogs logs = new CapturedLogs()) {
@@ -110,21 +122,51 @@ class EventHubsSourceITCase {
     }
 
     @Test
-    void wrongConnectionStringFailsTheJobWithSaslAuthenticationAndNeverShowsAKey()
-            throws Exception {
+    void readsWithTheConnectionStringFromAFileEndingInALineBreak() throws Exception {
         KafkaBroker broker = KAFKA.broker();
-        String topic = KAFKA.newTopic("insights-activity-logs", 2);
-        String wrong = KafkaBroker.randomConnectionString();
+        String topic = KAFKA.newTopic("insights-activity-logs", 1);
+        try (TopicPublisher publisher = new TopicPublisher(broker.eventHubsClientProperties())) {
+            publisher.publish(List.of(record(topic, 0, T0, "from a file")));
+        }
+        Path file =
+                Files.writeString(
+                        Files.createTempFile(dir, "eventhubs", ""),
+                        broker.eventHubsConnectionString() + "\n");
         KafkaSourceOptions options =
                 KafkaSourceOptions.builder()
                         .bootstrapServers(broker.eventHubsBootstrap())
                         .topic(topic)
                         .groupId("deletion-watch")
-                        .truststore(broker.truststorePath(), broker.truststorePassword())
+                        .truststore(broker.truststorePath(), truststorePassword(broker))
                         .build();
 
         try (CapturedLogs logs = new CapturedLogs()) {
-            assertThatThrownBy(() -> readToLatest(options, EventHubsConnectionString.parse(wrong)))
+            assertThat(readToLatest(options, EventHubsConnectionString.fromFile(file)))
+                    .containsExactly(new Seen(topic, 0, 0, T0, "from a file"));
+
+            assertThat(logs.text())
+                    .contains("sasl.jaas.config = [hidden]")
+                    .doesNotContain(sharedAccessKey(broker.eventHubsConnectionString()));
+        }
+    }
+
+    @Test
+    void wrongConnectionStringFailsTheJobWithSaslAuthenticationAndNeverShowsAKey()
+            throws Exception {
+        KafkaBroker broker = KAFKA.broker();
+        String topic = KAFKA.newTopic("insights-activity-logs", 2);
+        String wrong = KafkaBroker.randomConnectionString();
+        Path file = Files.writeString(Files.createTempFile(dir, "wrong", ""), wrong + "\n");
+        KafkaSourceOptions options =
+                KafkaSourceOptions.builder()
+                        .bootstrapServers(broker.eventHubsBootstrap())
+                        .topic(topic)
+                        .groupId("deletion-watch")
+                        .truststore(broker.truststorePath(), truststorePassword(broker))
+                        .build();
+
+        try (CapturedLogs logs = new CapturedLogs()) {
+            assertThatThrownBy(() -> readToLatest(options, EventHubsConnectionString.fromFile(file)))
                     .satisfies(
                             failure -> {
                                 assertThat(
@@ -191,14 +233,13 @@ class EventHubsSourceITCase {
                         .bootstrapServers(broker.eventHubsBootstrap())
                         .topicPattern("pattern-insights-(activity|operational)-logs-[0-9]+")
                         .groupId("deletion-watch")
-                        .truststore(broker.truststorePath(), broker.truststorePassword())
+                        .truststore(broker.truststorePath(), truststorePassword(broker))
                         .build();
 
         assertThat(
                         readToLatest(
                                 options,
-                                EventHubsConnectionString.parse(
-                                        broker.eventHubsConnectionString())))
+                                EventHubsConnectionString.fromEnvironment().orElseThrow()))
                 .containsExactlyInAnyOrder(
                         new Seen(operational, 0, 0, T0, "legacy"),
                         new Seen(activity, 0, 0, T0 + 1, "current"));
@@ -217,13 +258,13 @@ class EventHubsSourceITCase {
                             record(topic, 1, T0 + 2, "old-2")));
         }
         EventHubsConnectionString connectionString =
-                EventHubsConnectionString.parse(broker.eventHubsConnectionString());
+                EventHubsConnectionString.fromEnvironment().orElseThrow();
         KafkaSourceOptions options =
                 KafkaSourceOptions.builder()
                         .bootstrapServers(broker.eventHubsBootstrap())
                         .topic(topic)
                         .groupId(group)
-                        .truststore(broker.truststorePath(), broker.truststorePassword())
+                        .truststore(broker.truststorePath(), truststorePassword(broker))
                         .build();
 
         // An unbounded job commits on every completed checkpoint; stop it once all is committed.
@@ -339,6 +380,10 @@ class EventHubsSourceITCase {
                 timestamp,
                 null,
                 value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Secret truststorePassword(KafkaBroker broker) {
+        return Secret.file(broker.truststorePasswordFile().toString());
     }
 
     private static String sharedAccessKey(String connectionString) {

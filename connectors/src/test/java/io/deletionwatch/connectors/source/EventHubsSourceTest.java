@@ -8,10 +8,16 @@ import io.deletionwatch.connectors.source.KafkaSourceOptions.StartingOffsets;
 
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import io.deletionwatch.connectors.elasticsearch.Secret;
+import org.apache.flink.util.InstantiationUtil;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -19,10 +25,14 @@ class EventHubsSourceTest {
     private static final String NAMESPACE =
             "Endpoint=sb://contoso-logs.servicebus.windows.net/;SharedAccessKeyName=listen;"
                     + "SharedAccessKey=c2VjcmV0LWtleS1mb3ItdGVzdHM=";
-    private static final EventHubsConnectionString CONNECTION_STRING =
-            EventHubsConnectionString.parse(NAMESPACE);
+    private static final String KEY = "c2VjcmV0LWtleS1mb3ItdGVzdHM=";
+    private static final EventHubsConnectionString CONNECTION_STRING = fromEnvironment(NAMESPACE);
     private static final EventHubsConnectionString EVENT_HUB_CONNECTION_STRING =
-            EventHubsConnectionString.parse(NAMESPACE + ";EntityPath=insights-activity-logs");
+            fromEnvironment(NAMESPACE + ";EntityPath=insights-activity-logs");
+    private static final String JAAS_REFERENCE =
+            "${deletionwatch:eventhubs-jaas:env:EVENTHUBS_CONNECTION_STRING}";
+
+    @TempDir Path dir;
 
     @Test
     void eventHubsPropertiesAreWhatMicrosoftDocumentsForTheKafkaEndpoint() {
@@ -38,13 +48,12 @@ class EventHubsSourceTest {
                                 Map.entry("group.id", "dw"),
                                 Map.entry("security.protocol", "SASL_SSL"),
                                 Map.entry("sasl.mechanism", "PLAIN"),
+                                // Resolved by Kafka where the client is made, not carried.
+                                Map.entry("sasl.jaas.config", JAAS_REFERENCE),
+                                Map.entry("config.providers", "deletionwatch"),
                                 Map.entry(
-                                        "sasl.jaas.config",
-                                        "org.apache.kafka.common.security.plain.PlainLoginModule"
-                                                + " required username=\"$ConnectionString\""
-                                                + " password=\""
-                                                + NAMESPACE
-                                                + "\";"),
+                                        "config.providers.deletionwatch.class",
+                                        SecretConfigProvider.class.getName()),
                                 Map.entry("metadata.max.age.ms", "180000"),
                                 Map.entry("connections.max.idle.ms", "180000"),
                                 Map.entry("session.timeout.ms", "30000"),
@@ -88,18 +97,150 @@ class EventHubsSourceTest {
     }
 
     @Test
-    void aTruststoreIsPassedAsPkcs12() {
+    void aTruststoreIsPassedAsPkcs12WithAReferenceToItsPassword() {
         KafkaSourceOptions options =
                 KafkaSourceOptions.builder()
                         .topic("t")
                         .groupId("dw")
-                        .truststore(Path.of("/etc/deletion-watch/ca.p12"), "changeit")
+                        .truststore(
+                                Path.of("/etc/deletion-watch/ca.p12"),
+                                Secret.file("/run/secrets/truststore-password"))
                         .build();
 
         assertThat(properties(options, CONNECTION_STRING))
                 .containsEntry("ssl.truststore.location", "/etc/deletion-watch/ca.p12")
-                .containsEntry("ssl.truststore.password", "changeit")
+                .containsEntry(
+                        "ssl.truststore.password",
+                        "${deletionwatch:value:file:/run/secrets/truststore-password}")
                 .containsEntry("ssl.truststore.type", "PKCS12");
+    }
+
+    @Test
+    void aTruststoreWithoutPasswordIsUsedWithoutOne() {
+        KafkaSourceOptions options =
+                KafkaSourceOptions.builder()
+                        .topic("t")
+                        .groupId("dw")
+                        .truststore(Path.of("/etc/deletion-watch/ca.p12"), null)
+                        .build();
+
+        assertThat(properties(options, CONNECTION_STRING))
+                .containsEntry("ssl.truststore.location", "/etc/deletion-watch/ca.p12")
+                .doesNotContainKey("ssl.truststore.password");
+    }
+
+    @Test
+    void aConnectionStringFileIsReferencedByItsAbsolutePath() throws Exception {
+        Path file = Files.writeString(dir.resolve("eventhubs"), NAMESPACE + "\n");
+        KafkaSourceOptions options = KafkaSourceOptions.builder().topic("t").groupId("dw").build();
+
+        assertThat(properties(options, EventHubsConnectionString.fromFile(file)))
+                .containsEntry(
+                        "sasl.jaas.config",
+                        "${deletionwatch:eventhubs-jaas:file:" + file.toAbsolutePath() + "}");
+    }
+
+    @Test
+    void aConnectionStringThatWasNotReadFromTheEnvironmentOrAFileIsRefused() {
+        KafkaSourceOptions options = KafkaSourceOptions.builder().topic("t").groupId("dw").build();
+
+        assertThatThrownBy(
+                        () ->
+                                EventHubsSource.create(
+                                        options, EventHubsConnectionString.parse(NAMESPACE)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "the Event Hubs connection string must be read from"
+                                + " EVENTHUBS_CONNECTION_STRING or a file, where the JobManager"
+                                + " and the TaskManagers read it again; the job never carries it");
+    }
+
+    @Test
+    void theUsersOwnConfigProvidersAreKept() {
+        KafkaSourceOptions options =
+                KafkaSourceOptions.builder()
+                        .topic("t")
+                        .groupId("dw")
+                        .property("config.providers", "vault")
+                        .property("config.providers.vault.class", "com.example.VaultProvider")
+                        .build();
+
+        assertThat(properties(options, CONNECTION_STRING))
+                .containsEntry("config.providers", "vault,deletionwatch")
+                .containsEntry("config.providers.vault.class", "com.example.VaultProvider")
+                .containsEntry(
+                        "config.providers.deletionwatch.class",
+                        SecretConfigProvider.class.getName());
+    }
+
+    /**
+     * The source is Java-serialized into the job graph, which goes to every TaskManager and into
+     * the HA storage: neither the connection string, nor its key, nor the truststore password may
+     * be in those bytes. The references are, which shows the scan sees the properties.
+     */
+    @Test
+    void theSerializedSourceHoldsReferencesButNoSecret() throws Exception {
+        String truststorePassword = "Tru5tst0re-pa55word-7f3a";
+        Path passwordFile = Files.writeString(dir.resolve("truststore-password"), truststorePassword);
+        KafkaSourceOptions options =
+                KafkaSourceOptions.builder()
+                        .topic("insights-activity-logs")
+                        .groupId("dw")
+                        .truststore(
+                                Path.of("/etc/ca.p12"), Secret.file(passwordFile.toString()))
+                        .build();
+
+        for (EventHubsConnectionString connectionString :
+                List.of(
+                        CONNECTION_STRING,
+                        EventHubsConnectionString.fromFile(
+                                Files.writeString(dir.resolve("eventhubs"), NAMESPACE)))) {
+            String bytes =
+                    new String(
+                            InstantiationUtil.serializeObject(
+                                    EventHubsSource.create(options, connectionString)),
+                            StandardCharsets.ISO_8859_1);
+
+            assertThat(bytes)
+                    .contains("${deletionwatch:eventhubs-jaas:" + connectionString.origin().orElseThrow())
+                    .contains("${deletionwatch:value:file:" + passwordFile)
+                    .contains("contoso-logs.servicebus.windows.net:9093")
+                    .doesNotContain(NAMESPACE)
+                    .doesNotContain(KEY)
+                    .doesNotContain(truststorePassword);
+        }
+    }
+
+    @Test
+    void aJvmThatRestrictsKafkaConfigProvidersMustAllowOurs() {
+        KafkaSourceOptions options = KafkaSourceOptions.builder().topic("t").groupId("dw").build();
+        String property = "org.apache.kafka.automatic.config.providers";
+        String before = System.getProperty(property);
+        try {
+            System.setProperty(
+                    property, "org.apache.kafka.common.config.provider.EnvVarConfigProvider");
+            assertThatThrownBy(() -> EventHubsSource.create(options, CONNECTION_STRING))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage(
+                            "the system property org.apache.kafka.automatic.config.providers does"
+                                    + " not allow "
+                                    + SecretConfigProvider.class.getName()
+                                    + ", which reads the Kafka secrets where the job runs; add it"
+                                    + " to the list, here and on the JobManager and TaskManagers");
+
+            System.setProperty(
+                    property,
+                    "org.apache.kafka.common.config.provider.EnvVarConfigProvider, "
+                            + SecretConfigProvider.class.getName());
+            assertThat(properties(options, CONNECTION_STRING))
+                    .containsEntry("sasl.jaas.config", JAAS_REFERENCE);
+        } finally {
+            if (before == null) {
+                System.clearProperty(property);
+            } else {
+                System.setProperty(property, before);
+            }
+        }
     }
 
     @Test
@@ -232,6 +373,12 @@ class EventHubsSourceTest {
                         CONNECTION_STRING);
 
         assertThat(source.getBoundedness()).isEqualTo(Boundedness.CONTINUOUS_UNBOUNDED);
+    }
+
+    private static EventHubsConnectionString fromEnvironment(String connectionString) {
+        return EventHubsConnectionString.fromEnvironment(
+                        Map.of("EVENTHUBS_CONNECTION_STRING", connectionString))
+                .orElseThrow();
     }
 
     private static String resetStrategy(StartingOffsets startingOffsets) {

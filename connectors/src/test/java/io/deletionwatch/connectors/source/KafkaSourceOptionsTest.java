@@ -3,6 +3,7 @@ package io.deletionwatch.connectors.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.deletionwatch.connectors.elasticsearch.Secret;
 import io.deletionwatch.connectors.source.KafkaSourceOptions.Security;
 import io.deletionwatch.connectors.source.KafkaSourceOptions.StartingOffsets;
 
@@ -100,7 +101,7 @@ class KafkaSourceOptionsTest {
                                         .bootstrapServers("127.0.0.1:9092")
                                         .topic("t")
                                         .groupId("dw")
-                                        .truststore(Path.of("ca.p12"), "pw")
+                                        .truststore(Path.of("ca.p12"), Secret.environment("KAFKA_TRUSTSTORE_PASSWORD"))
                                         .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(
@@ -192,6 +193,16 @@ class KafkaSourceOptionsTest {
                     .as(owned)
                     .isInstanceOf(IllegalArgumentException.class);
         }
+        assertThatThrownBy(
+                        () ->
+                                KafkaSourceOptions.builder()
+                                        .topic("t")
+                                        .groupId("dw")
+                                        .property("config.providers.deletionwatch.class", "x")
+                                        .build())
+                .hasMessageStartingWith(
+                        "Kafka property 'config.providers.deletionwatch.class' is managed by the"
+                                + " source");
     }
 
     @Test
@@ -237,12 +248,12 @@ class KafkaSourceOptionsTest {
     }
 
     @Test
-    void toStringRedactsTheTruststorePasswordAndSecretLookingProperties() {
+    void toStringNamesWhereTheTruststorePasswordIsAndRedactsSecretLookingProperties() {
         KafkaSourceOptions options =
                 KafkaSourceOptions.builder()
                         .topic("t")
                         .groupId("dw")
-                        .truststore(Path.of("/etc/ca.p12"), "trust-me")
+                        .truststore(Path.of("/etc/ca.p12"), Secret.environment("KAFKA_TRUSTSTORE_PASSWORD"))
                         .property("ssl.key.password", "hunter2")
                         .property("fetch.min.bytes", "1")
                         .build();
@@ -252,7 +263,7 @@ class KafkaSourceOptionsTest {
                         "KafkaSourceOptions[bootstrapServers=null, topic=t, topicPattern=null,"
                                 + " groupId=dw, startingOffsets=committed-else-earliest,"
                                 + " security=eventhubs, truststore=Truststore[path=/etc/ca.p12,"
-                                + " password=<redacted>], properties={fetch.min.bytes=1,"
+                                + " password=env:KAFKA_TRUSTSTORE_PASSWORD], properties={fetch.min.bytes=1,"
                                 + " ssl.key.password=<redacted>}]");
     }
 }

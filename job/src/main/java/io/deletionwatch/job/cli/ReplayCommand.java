@@ -1,5 +1,6 @@
 package io.deletionwatch.job.cli;
 
+import io.deletionwatch.connectors.elasticsearch.Secret;
 import io.deletionwatch.connectors.source.EventHubsConnectionString;
 import io.deletionwatch.connectors.source.KafkaClientProperties;
 import io.deletionwatch.connectors.source.KafkaConnectionCheck;
@@ -241,7 +242,11 @@ final class ReplayCommand implements Callable<Integer> {
         KafkaSourceOptions.Truststore truststore =
                 kafkaTruststore == null
                         ? null
-                        : new KafkaSourceOptions.Truststore(kafkaTruststore, env.getOrDefault("KAFKA_TRUSTSTORE_PASSWORD", ""));
+                        : new KafkaSourceOptions.Truststore(
+                                kafkaTruststore,
+                                env.getOrDefault("KAFKA_TRUSTSTORE_PASSWORD", "").isEmpty()
+                                        ? null
+                                        : Secret.environment("KAFKA_TRUSTSTORE_PASSWORD"));
         return new Connection(
                 KafkaClientProperties.client(
                         bootstrapServers == null ? null : checked(bootstrapServers),

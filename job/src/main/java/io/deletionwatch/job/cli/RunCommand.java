@@ -4,6 +4,7 @@ import io.deletionwatch.connectors.deadletter.DeadLetterDocument;
 import io.deletionwatch.connectors.elasticsearch.ElasticsearchClients;
 import io.deletionwatch.connectors.elasticsearch.ElasticsearchSinkOptions;
 import io.deletionwatch.connectors.elasticsearch.ElasticsearchConnectionCheck;
+import io.deletionwatch.connectors.elasticsearch.Secret;
 import io.deletionwatch.connectors.source.EventHubsConnectionString;
 import io.deletionwatch.connectors.source.KafkaClientProperties;
 import io.deletionwatch.connectors.source.KafkaConnectionCheck;
@@ -43,8 +44,12 @@ import picocli.CommandLine.Spec;
             "Secrets never come from options: the Event Hubs connection string from"
                     + " EVENTHUBS_CONNECTION_STRING or --eventhubs-connection-string-file;"
                     + " Elasticsearch credentials from ES_API_KEY or ES_USERNAME/ES_PASSWORD."
+                    + " The job carries only their names and reads them where it runs: on a Flink"
+                    + " cluster every TaskManager needs them, and the JobManager the Kafka ones."
         })
 final class RunCommand implements Callable<Integer> {
+    private static final String KAFKA_TRUSTSTORE_PASSWORD = "KAFKA_TRUSTSTORE_PASSWORD";
+
     @Spec CommandSpec spec;
 
     @Option(names = "--config", paramLabel = "FILE", description = "A properties file of option values.")
@@ -88,13 +93,13 @@ final class RunCommand implements Callable<Integer> {
     @Option(
             names = "--eventhubs-connection-string-file",
             paramLabel = "FILE",
-            description = "Read the Event Hubs connection string from this file instead of EVENTHUBS_CONNECTION_STRING.")
+            description = "Read the Event Hubs connection string from this file instead of EVENTHUBS_CONNECTION_STRING. The job carries only the path: the JobManager and every TaskManager read the file there.")
     Path connectionStringFile;
 
     @Option(
             names = "--kafka-truststore",
             paramLabel = "FILE",
-            description = "A PKCS12 truststore for a private CA; its password from KAFKA_TRUSTSTORE_PASSWORD.")
+            description = "A PKCS12 truststore for a private CA; its password from KAFKA_TRUSTSTORE_PASSWORD. Both are read where the job runs: the JobManager and every TaskManager need them.")
     Path kafkaTruststore;
 
     @Option(
@@ -216,7 +221,12 @@ final class RunCommand implements Callable<Integer> {
             kafka.topic("insights-activity-logs");
         }
         if (kafkaTruststore != null) {
-            kafka.truststore(kafkaTruststore, env.getOrDefault("KAFKA_TRUSTSTORE_PASSWORD", ""));
+            String password = env.get(KAFKA_TRUSTSTORE_PASSWORD);
+            kafka.truststore(
+                    kafkaTruststore,
+                    password == null || password.isEmpty()
+                            ? null
+                            : Secret.environment(KAFKA_TRUSTSTORE_PASSWORD));
         }
         ElasticsearchSinkOptions.Builder elasticsearch =
                 ElasticsearchSinkOptions.fromEnvironment(env)

@@ -78,8 +78,16 @@ public final class FindingDocument {
         putIfPresent(user, "id", caller.id());
         putIfPresent(user, "name", caller.name());
         putIfPresent(user, "email", caller.email());
+        // callerIpAddress as given in source.address (ECS: the raw address, always); in the ip
+        // fields only when it is an IP literal, which Elasticsearch would otherwise refuse, and
+        // with it the whole finding.
+        boolean ipLiteral = IpAddresses.isLiteral(f.sourceIp());
         if (f.sourceIp() != null) {
-            doc.putObject("source").put("ip", f.sourceIp());
+            ObjectNode source = doc.putObject("source");
+            source.put("address", f.sourceIp());
+            if (ipLiteral) {
+                source.put("ip", f.sourceIp());
+            }
         }
 
         ObjectNode cloud = doc.putObject("cloud");
@@ -110,7 +118,7 @@ public final class FindingDocument {
         addIfPresent(users, caller.name());
         addIfPresent(users, caller.id());
         strings(related.putArray("user"), users);
-        if (f.sourceIp() != null) {
+        if (ipLiteral) {
             related.putArray("ip").add(f.sourceIp());
         }
 

@@ -159,6 +159,13 @@ class DeploymentFilesTest {
     }
 
     @Test
+    void theJobManagerAndTheTaskManagerGetTheSameEnvironment() {
+        JsonNode jobManager = compose.at("/services/jobmanager/environment");
+        assertThat(jobManager.isObject()).isTrue();
+        assertThat(compose.at("/services/taskmanager/environment")).isEqualTo(jobManager);
+    }
+
+    @Test
     void portsTheReadmeMentionsArePublishedOnLoopbackOnly() {
         Set<String> published = new LinkedHashSet<>();
         for (JsonNode service : compose.path("services")) {
@@ -211,6 +218,11 @@ class DeploymentFilesTest {
             }
         }
         assertThat(fromSecret).containsExactlyInAnyOrder("EVENTHUBS_CONNECTION_STRING", "ES_API_KEY");
+        // The job carries only the secrets' names: the JobManager (Kafka's split enumerator) needs
+        // them as much as the TaskManagers, so they live in the pod template both share, and
+        // neither role has a template of its own.
+        assertThat(flinkDeployment.at("/spec/jobManager/podTemplate").isMissingNode()).isTrue();
+        assertThat(flinkDeployment.at("/spec/taskManager/podTemplate").isMissingNode()).isTrue();
         String kubernetesSection = readme.substring(readme.indexOf("#### Kubernetes"));
         for (String name : fromSecret) {
             assertThat(kubernetesSection).contains("`" + name + "`");

@@ -5,7 +5,9 @@ import static io.deletionwatch.job.testing.ActivityRecords.nsgId;
 import static io.deletionwatch.job.testing.ActivityRecords.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.deletionwatch.connectors.elasticsearch.ElasticsearchSinkOptions;
+import io.deletionwatch.connectors.elasticsearch.IndexTemplates;
 import io.deletionwatch.connectors.elasticsearch.SinkMetrics;
 import io.deletionwatch.connectors.localstack.ElasticsearchNode;
 import io.deletionwatch.connectors.localstack.ElasticsearchNodeExtension;
@@ -15,15 +17,15 @@ import io.deletionwatch.connectors.localstack.KafkaBroker;
 import io.deletionwatch.connectors.localstack.KafkaBrokerExtension;
 import io.deletionwatch.connectors.localstack.TopicPublisher;
 import io.deletionwatch.connectors.source.ConsumerLag;
-import io.deletionwatch.connectors.source.EventHubsConnectionString;
-import io.deletionwatch.connectors.source.KafkaSourceOptions;
 import io.deletionwatch.connectors.testing.CapturedLogs;
 import io.deletionwatch.connectors.testing.Eventually;
+import io.deletionwatch.job.testing.EventHubsJobOptions;
 import io.deletionwatch.job.config.DetectionConfig;
 import io.deletionwatch.job.findings.FindingIds;
 import io.deletionwatch.job.rules.Rules;
 import io.deletionwatch.job.testing.ActivityRecords;
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,7 +63,11 @@ import org.slf4j.LoggerFactory;
 class ElasticsearchFaultsITCase {
     private static final Logger LOG = LoggerFactory.getLogger(ElasticsearchFaultsITCase.class);
 
-    @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+    /** The broker accepts this JVM's EVENTHUBS_CONNECTION_STRING, which the job reads where it runs. */
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA =
+            KafkaBrokerExtension.withConnectionStringFromEnvironment();
+
 
     private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
 
@@ -159,10 +165,12 @@ class ElasticsearchFaultsITCase {
     @Test
     void aFindingTheNodeRefusesBecomesADeadLetterWithTheReasonAndTheJobGoesOn() throws Exception {
         Stream stream = new Stream("refused");
+        // This stream's own template, above the production one, maps source.address as an ip
+        // field: a finding whose caller address is no IP is then refused with a 400.
+        installTemplateWithSourceAddressAsIp(stream);
         JobClient job = stream.start();
         try {
             List<ActivityRecords> records = new ArrayList<>(deletes(0, 3));
-            // callerIpAddress goes to source.ip, an ip field: Elasticsearch answers 400.
             records.add(
                     record(NSG_DELETE, nsgId("rg-prod", "nsg-bad-ip"), "Success", "corr-bad", BEGINNING)
                             .set("callerIpAddress", "not-an-ip"));
@@ -194,7 +202,7 @@ class ElasticsearchFaultsITCase {
                                     + " with _id "
                                     + refusedId
                                     + " refused: 400 document_parsing_exception: ")
-                    .contains("failed to parse field [source.ip] of type [ip]");
+                    .contains("failed to parse field [source.address] of type [ip]");
             assertThat(letter.at("/deletion_watch/dead_letter/payload").asText())
                     .contains(refusedId)
                     .contains("not-an-ip");
@@ -238,6 +246,26 @@ class ElasticsearchFaultsITCase {
         } finally {
             stream.stop(job);
         }
+    }
+
+    /**
+     * The production findings template, for this stream's data stream only and with a higher
+     * priority, with source.address mapped as ip: a real mapping conflict, as an index template
+     * edited by hand would make.
+     */
+    private static void installTemplateWithSourceAddressAsIp(Stream stream) throws IOException {
+        ObjectNode body = IndexTemplates.body(IndexTemplates.FINDINGS);
+        body.putArray("index_patterns").add(stream.findings);
+        body.put("priority", body.path("priority").asInt() + 1);
+        ((ObjectNode) body.at("/template/mappings/properties/source/properties/address"))
+                .removeAll()
+                .put("type", "ip");
+        String json = body.toString();
+        stream.es()
+                .client()
+                .indices()
+                .putIndexTemplate(
+                        r -> r.name("refusing-" + stream.findings).withJson(new StringReader(json)));
     }
 
     private static void setReadOnlyAllowDelete(Stream stream, boolean blocked) throws IOException {
@@ -324,15 +352,8 @@ class ElasticsearchFaultsITCase {
             env.enableCheckpointing(500);
             StreamingJob.define(
                     env,
-                    KafkaSourceOptions.builder()
-                            .bootstrapServers(broker.eventHubsBootstrap())
-                            .topic(topic)
-                            .groupId(group)
-                            .startingOffsets(KafkaSourceOptions.StartingOffsets.EARLIEST)
-                            .security(KafkaSourceOptions.Security.EVENTHUBS)
-                            .truststore(broker.truststorePath(), broker.truststorePassword())
-                            .build(),
-                    EventHubsConnectionString.parse(broker.eventHubsConnectionString()),
+                    EventHubsJobOptions.kafka(broker, topic, group),
+                EventHubsJobOptions.connectionString(),
                     ElasticsearchSinkOptions.builder()
                             .hosts(node.httpUrl())
                             .dataStream(findings)

@@ -10,9 +10,8 @@ import io.deletionwatch.connectors.localstack.KafkaBroker;
 import io.deletionwatch.connectors.localstack.KafkaBrokerExtension;
 import io.deletionwatch.connectors.localstack.TopicPublisher;
 import io.deletionwatch.connectors.source.ConsumerLag;
-import io.deletionwatch.connectors.source.EventHubsConnectionString;
-import io.deletionwatch.connectors.source.KafkaSourceOptions;
 import io.deletionwatch.connectors.testing.Eventually;
+import io.deletionwatch.job.testing.EventHubsJobOptions;
 import io.deletionwatch.job.config.DetectionConfig;
 import io.deletionwatch.job.findings.Finding;
 import io.deletionwatch.job.rules.Rules;
@@ -45,7 +44,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * (seen here with a 3 s idleness on a loaded machine). The default idleness, 1 min, covers that.
  */
 class KafkaBrokerRestartITCase {
-    @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+    /** The broker accepts this JVM's EVENTHUBS_CONNECTION_STRING, which the job reads where it runs. */
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = KafkaBrokerExtension.withConnectionStringFromEnvironment();
     @RegisterExtension static final ElasticsearchNodeExtension ES = new ElasticsearchNodeExtension();
 
     @RegisterExtension
@@ -86,15 +87,8 @@ class KafkaBrokerRestartITCase {
         env.enableCheckpointing(500);
         StreamingJob.define(
                 env,
-                KafkaSourceOptions.builder()
-                        .bootstrapServers(broker.eventHubsBootstrap())
-                        .topic(topic)
-                        .groupId(group)
-                        .startingOffsets(KafkaSourceOptions.StartingOffsets.EARLIEST)
-                        .security(KafkaSourceOptions.Security.EVENTHUBS)
-                        .truststore(broker.truststorePath(), broker.truststorePassword())
-                        .build(),
-                EventHubsConnectionString.parse(broker.eventHubsConnectionString()),
+                EventHubsJobOptions.kafka(broker, topic, group),
+                EventHubsJobOptions.connectionString(),
                 ElasticsearchSinkOptions.builder()
                         .hosts(ES.url())
                         .dataStream(findings)

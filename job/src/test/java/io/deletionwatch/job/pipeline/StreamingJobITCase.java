@@ -13,8 +13,7 @@ import io.deletionwatch.connectors.localstack.KafkaBroker;
 import io.deletionwatch.connectors.localstack.KafkaBrokerExtension;
 import io.deletionwatch.connectors.localstack.TopicPublisher;
 import io.deletionwatch.connectors.source.ConsumerLag;
-import io.deletionwatch.connectors.source.EventHubsConnectionString;
-import io.deletionwatch.connectors.source.KafkaSourceOptions;
+import io.deletionwatch.job.testing.EventHubsJobOptions;
 import io.deletionwatch.job.config.DetectionConfig;
 import io.deletionwatch.job.findings.FindingIds;
 import io.deletionwatch.job.rules.Rules;
@@ -37,7 +36,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * listener of a real Kafka broker, the job on a MiniCluster, a real Elasticsearch node.
  */
 class StreamingJobITCase {
-    @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+    /** The broker accepts this JVM's EVENTHUBS_CONNECTION_STRING, which the job reads where it runs. */
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA =
+            KafkaBrokerExtension.withConnectionStringFromEnvironment();
+
     @RegisterExtension static final ElasticsearchNodeExtension ES = new ElasticsearchNodeExtension();
 
     @RegisterExtension
@@ -59,6 +62,7 @@ class StreamingJobITCase {
         String findings = "logs-deletion_watch.findings-" + namespace;
         String deadLetters = "logs-deletion_watch.deadletter-" + namespace;
         String nsg = nsgId("rg-prod", "nsg-web");
+        String hostCallerNsg = nsgId("rg-prod", "nsg-app");
 
         try (TopicPublisher publisher = new TopicPublisher(broker.eventHubsClientProperties())) {
             publisher.publish(
@@ -70,6 +74,9 @@ class StreamingJobITCase {
                             produce(topic, 1, ActivityRecords.envelope(0, record(NSG_DELETE, nsg, "Success", "corr-1", BEGINNING.plusSeconds(9))).valueText()),
                             produce(topic, 1, ActivityRecords.envelope(0, record(NSG_DELETE, nsg, "Success", "corr-1", BEGINNING.plusSeconds(9))).valueText()),
                             produce(topic, 0, ActivityRecords.envelope(0, record(NSG_DELETE, nsgId("rg-prod", "nsg-db"), "Failure", "corr-2", BEGINNING.plusSeconds(5))).valueText()),
+                            // A caller address that is no IP: kept in source.address, not refused.
+                            produce(topic, 0, ActivityRecords.envelope(0, record(NSG_DELETE, hostCallerNsg, "Success", "corr-3", BEGINNING.plusSeconds(7))
+                                    .set("callerIpAddress", "gateway.contoso.internal")).valueText()),
                             produce(topic, 1, "{\"records\": [ truncated")));
         }
 
@@ -78,15 +85,8 @@ class StreamingJobITCase {
         env.enableCheckpointing(300);
         StreamingJob.define(
                 env,
-                KafkaSourceOptions.builder()
-                        .bootstrapServers(broker.eventHubsBootstrap())
-                        .topic(topic)
-                        .groupId(group)
-                        .startingOffsets(KafkaSourceOptions.StartingOffsets.EARLIEST)
-                        .security(KafkaSourceOptions.Security.EVENTHUBS)
-                        .truststore(broker.truststorePath(), broker.truststorePassword())
-                        .build(),
-                EventHubsConnectionString.parse(broker.eventHubsConnectionString()),
+                EventHubsJobOptions.kafka(broker, topic, group),
+                EventHubsJobOptions.connectionString(),
                 ElasticsearchSinkOptions.builder()
                         .hosts(ES.url())
                         .dataStream(findings)
@@ -103,7 +103,8 @@ class StreamingJobITCase {
             job.cancel().get();
         }
 
-        List<Document> found = ES.all(findings);
+        List<Document> found = ES.search(findings, "azure.resource.name:nsg-web");
+        assertThat(ES.count(findings)).isEqualTo(2);
         assertThat(found).hasSize(1);
         Document finding = found.get(0);
         assertThat(finding.id()).isEqualTo(FindingIds.of("nsg-deleted", "corr-1", nsg, NSG_DELETE));
@@ -113,6 +114,16 @@ class StreamingJobITCase {
         assertThat(source.at("/azure/resource/id").asText()).isEqualTo(nsg);
         assertThat(source.at("/user/name").asText()).isEqualTo(ActivityRecords.ALICE);
         assertThat(source.at("/event/severity").asInt()).isEqualTo(73);
+        assertThat(source.at("/source/ip").asText()).isEqualTo("203.0.113.7");
+        assertThat(source.at("/source/address").asText()).isEqualTo("203.0.113.7");
+        assertThat(ES.search(findings, "source.ip:\"203.0.113.7\"")).extracting(Document::id).containsExactly(finding.id());
+
+        // Indexed, not dead-lettered, and found by its address.
+        List<Document> fromHost = ES.search(findings, "source.address:\"gateway.contoso.internal\"");
+        assertThat(fromHost).extracting(Document::id)
+                .containsExactly(FindingIds.of("nsg-deleted", "corr-3", hostCallerNsg, NSG_DELETE));
+        assertThat(fromHost.get(0).source().path("source").has("ip")).isFalse();
+        assertThat(fromHost.get(0).source().path("related").has("ip")).isFalse();
 
         List<Document> dead = ES.all(deadLetters);
         assertThat(dead).hasSize(1);

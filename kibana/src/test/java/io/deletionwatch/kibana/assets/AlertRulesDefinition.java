@@ -42,7 +42,7 @@ final class AlertRulesDefinition {
                 + "  Rule: {{_source.rule.name}} ({{_source.rule.id}}), severity "
                 + "{{_source.deletion_watch.severity}}" + newline
                 + "  Caller: {{_source.user.name}} ({{_source.deletion_watch.principal_type}}), "
-                + "from {{_source.source.ip}}" + newline
+                + "from {{_source.source.address}}" + newline
                 + "  Resource: {{_source.azure.resource.id}}" + newline
                 + "  When: {{_source.@timestamp}}" + newline
                 + "  Investigate: " + investigateLink() + newline

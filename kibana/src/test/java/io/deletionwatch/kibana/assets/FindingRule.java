@@ -57,7 +57,7 @@ record FindingRule(
                             73,
                             List.of(CLOUD_FIREWALL),
                             List.of("deletion_watch.severity", "user.name", "azure.resource.name",
-                                    "azure.resource.group", "cloud.account.id", "source.ip",
+                                    "azure.resource.group", "cloud.account.id", "source.address",
                                     "message"),
                             NEWEST_FIRST),
                     new FindingRule(
@@ -88,7 +88,7 @@ record FindingRule(
                             List.of(CLOUD_FIREWALL),
                             List.of("user.name", "azure.resource.name",
                                     "deletion_watch.unprotected_resources", "azure.resource.group",
-                                    "cloud.account.id", "source.ip", "message"),
+                                    "cloud.account.id", "source.address", "message"),
                             NEWEST_FIRST),
                     new FindingRule(
                             "nsg-forced-deletion",
@@ -101,7 +101,7 @@ record FindingRule(
                             List.of(CLOUD_FIREWALL),
                             List.of("user.name", "azure.resource.name",
                                     "deletion_watch.unprotected_resources", "azure.resource.group",
-                                    "cloud.account.id", "source.ip", "message"),
+                                    "cloud.account.id", "source.address", "message"),
                             NEWEST_FIRST),
                     new FindingRule(
                             "mass-deletion",

@@ -86,7 +86,7 @@ final class SavedObjectsDefinition {
                 "",
                 List.of("deletion_watch.severity", "rule.name", "message", "user.name",
                         "deletion_watch.principal_type", "cloud.account.id", "azure.resource.group",
-                        "azure.resource.name", "source.ip", "deletion_watch.allowlisted"),
+                        "azure.resource.name", "source.address", "deletion_watch.allowlisted"),
                 List.of(List.of("@timestamp", "desc"))));
         for (FindingRule rule : FindingRule.ALL) {
             objects.add(savedSearch(

@@ -159,7 +159,7 @@ final class FindingFixtures {
         f.putObject("rule").put("id", ruleId).put("name", ruleName).put("description", ruleName)
                 .put("ruleset", "deletion-watch").put("category", "network-security");
         f.putObject("user").put("id", "oid-" + caller).put("name", caller).put("email", caller);
-        f.putObject("source").put("ip", ip);
+        f.putObject("source").put("address", ip).put("ip", ip);
         ObjectNode cloud = f.putObject("cloud").put("provider", "azure").put("region", "westeurope");
         cloud.putObject("account").put("id", SUBSCRIPTION).put("name", "Production");
         ObjectNode azure = f.putObject("azure");
