@@ -2,7 +2,6 @@ package io.deletionwatch.job.bench;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import io.deletionwatch.connectors.elasticsearch.ElasticsearchClients;
-import io.deletionwatch.connectors.elasticsearch.IndexTemplates;
 import io.deletionwatch.connectors.elasticsearch.ElasticsearchSinkOptions;
 import io.deletionwatch.job.bench.ActivityLogGenerator.Envelope;
 import io.deletionwatch.job.bench.ActivityLogGenerator.ExpectedFinding;
@@ -66,10 +65,6 @@ final class LatencyStage {
             }
             Recall recall = new Recall(log.expected());
             ElasticsearchClient client = ElasticsearchClients.create(sink.build());
-            // A running deployment's findings data stream exists after its first finding ever;
-            // creating it here keeps that one-time cost (a new backing index) out of the latencies.
-            IndexTemplates.install(client);
-            client.indices().createDataStream(c -> c.name(job.findingsDataStream));
             try (FindingWatcher watcher = new FindingWatcher(client, job.findingsDataStream, recall, pollInterval)) {
                 Map<Integer, Long> appendedAt = new ConcurrentHashMap<>();
                 double rate = publish(servers, topic, log, triggers, appendedAt);
