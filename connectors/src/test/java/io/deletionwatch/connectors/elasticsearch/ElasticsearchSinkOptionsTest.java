@@ -33,7 +33,7 @@ class ElasticsearchSinkOptionsTest {
         assertThat(options.caCertificateFile()).isNull();
         assertThat(options.maxActions()).isEqualTo(500);
         assertThat(options.maxBytes()).isEqualTo(5L * 1024 * 1024);
-        assertThat(options.maxInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(options.maxInterval()).isEqualTo(Duration.ofMillis(200));
         assertThat(options.initialBackoff()).isEqualTo(Duration.ofMillis(100));
         assertThat(options.maxBackoff()).isEqualTo(Duration.ofSeconds(30));
         assertThat(options.installTemplates()).isTrue();

@@ -9,7 +9,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -49,24 +48,14 @@ final class InMemory {
         FINDINGS.remove(name);
     }
 
-    /** Index to record: the registered log as a stream. */
-    static final class Lookup implements MapFunction<Long, KafkaRecord> {
-        private static final long serialVersionUID = 1L;
-        private final String name;
-        private transient List<KafkaRecord> records;
+    /** The registered log, for {@link InMemorySource}'s readers. */
+    static List<KafkaRecord> log(String name) {
+        return LOGS.get(name);
+    }
 
-        Lookup(String name) {
-            this.name = name;
-        }
-
-        @Override
-        public KafkaRecord map(Long index) {
-            if (records == null) {
-                records = LOGS.get(name);
-                FIRST_READ_NANOS.get(name).compareAndSet(0, System.nanoTime());
-            }
-            return records.get(index.intValue());
-        }
+    /** Notes the first read (only the first call counts). */
+    static void markFirstRead(String name) {
+        FIRST_READ_NANOS.get(name).compareAndSet(0, System.nanoTime());
     }
 
     /** Keeps the findings (a handful) for the recall check. */

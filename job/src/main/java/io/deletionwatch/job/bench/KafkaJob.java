@@ -53,6 +53,7 @@ final class KafkaJob implements AutoCloseable {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         env.setParallelism(parallelism);
         env.enableCheckpointing(checkpointInterval.toMillis());
+        StreamingJob.bufferTimeoutUnlessConfigured(env); // as `run` does
         String group = "bench-" + name;
         String dataStream = "logs-deletion_watch.findings-bench_" + name;
         StreamingJob.define(

@@ -3,10 +3,13 @@ package io.deletionwatch.job.bench;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import io.deletionwatch.connectors.elasticsearch.ElasticsearchClients;
 import io.deletionwatch.connectors.elasticsearch.ElasticsearchSinkOptions;
+import io.deletionwatch.connectors.elasticsearch.IndexTemplates;
 import io.deletionwatch.job.bench.ActivityLogGenerator.Envelope;
 import io.deletionwatch.job.bench.ActivityLogGenerator.ExpectedFinding;
 import io.deletionwatch.job.bench.ActivityLogGenerator.GeneratedLog;
 import io.deletionwatch.job.config.DetectionConfig;
+import co.elastic.clients.elasticsearch._types.OpType;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -65,6 +68,7 @@ final class LatencyStage {
             }
             Recall recall = new Recall(log.expected());
             ElasticsearchClient client = ElasticsearchClients.create(sink.build());
+            createDataStream(client, job.findingsDataStream);
             try (FindingWatcher watcher = new FindingWatcher(client, job.findingsDataStream, recall, pollInterval)) {
                 Map<Integer, Long> appendedAt = new ConcurrentHashMap<>();
                 double rate = publish(servers, topic, log, triggers, appendedAt);
@@ -83,6 +87,23 @@ final class LatencyStage {
                 ElasticsearchClients.close(client);
             }
         }
+    }
+
+    /**
+     * Creates the findings data stream before anything is measured, as a deployment's exists after
+     * its first finding ever: in a first run the first bulk request creates it (template, backing
+     * index, shard start) and every finding of the first seconds waits for that. The local node has
+     * no {@code PUT _data_stream} handler, so one placeholder document creates it and goes again.
+     */
+    private static void createDataStream(ElasticsearchClient client, String dataStream) throws IOException {
+        IndexTemplates.install(client); // as the sink does at start; idempotent
+        client.index(i -> i.index(dataStream)
+                .id("bench-data-stream-placeholder")
+                .opType(OpType.Create)
+                .document(Map.of("@timestamp", Instant.now().toString())));
+        client.deleteByQuery(d -> d.index(dataStream)
+                .query(q -> q.ids(ids -> ids.values("bench-data-stream-placeholder")))
+                .refresh(true));
     }
 
     /** Sends each envelope when its time comes; returns the records per second achieved. */

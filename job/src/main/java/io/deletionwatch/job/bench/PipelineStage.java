@@ -4,6 +4,7 @@ import io.deletionwatch.connectors.source.KafkaRecord;
 import io.deletionwatch.job.bench.ActivityLogGenerator.GeneratedLog;
 import io.deletionwatch.job.config.DetectionConfig;
 import io.deletionwatch.job.findings.Finding;
+import io.deletionwatch.job.parsing.ActivityLogParser;
 import io.deletionwatch.job.parsing.ParsedRecord;
 import io.deletionwatch.job.pipeline.DeletionWatchPipeline;
 import io.deletionwatch.job.pipeline.Inputs;
@@ -15,8 +16,8 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
 /**
  * The whole pipeline (parse, de-duplicate, filter, every rule, enrichment) on a MiniCluster in this
- * JVM, from an in-memory source to a discarding sink: what the job does without Kafka and
- * Elasticsearch.
+ * JVM, from a parallel in-memory source that parses like the Kafka source to a discarding sink:
+ * what the job does without Kafka and Elasticsearch.
  */
 final class PipelineStage {
     record Result(double recordsPerSecond, Recall.Result recall) {}
@@ -29,18 +30,16 @@ final class PipelineStage {
         try {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             env.setParallelism(parallelism);
-            // One reader hands the envelopes round-robin to the parsers: both parsers then move
-            // through event time together, as two busy Event Hubs partitions do.
-            DataStream<KafkaRecord> raw =
-                    env.fromSequence(0, envelopes.size() - 1)
-                            .setParallelism(1)
-                            .uid("bench-envelope-indexes")
-                            .name("Envelope indexes")
-                            .map(new InMemory.Lookup(name))
-                            .setParallelism(1)
-                            .uid("bench-in-memory-envelopes")
-                            .name("In-memory envelopes");
-            DataStream<ParsedRecord> parsed = Inputs.parse(raw, config);
+            // Parsed inside a parallel source with per-partition watermarks, as the Kafka source
+            // does in production: one partition per parser, nothing raw between tasks.
+            DataStream<ParsedRecord> parsed =
+                    env.fromSource(
+                                    new InMemorySource(
+                                            name, parallelism, new ActivityLogParser(config.maxRecordBytes())),
+                                    Inputs.watermarks(config),
+                                    "In-memory Activity Log")
+                            .uid("bench-in-memory-source")
+                            .name("In-memory Activity Log (parsed in the source)");
             DeletionWatchPipeline.Outputs outputs =
                     DeletionWatchPipeline.build(parsed, Rules.all(config), config);
             outputs.findings().sinkTo(new InMemory.FindingSink(name)).uid("findings-sink").name("Findings (kept for recall)");

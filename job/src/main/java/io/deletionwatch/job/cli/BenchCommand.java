@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
 final class BenchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--quick", description = "A small run (aimed at under 2 minutes on 2 cores; 2 min 45 s measured on a loaded one); the state size is measured on 30 000 keys and extrapolated.")
+    @Option(names = "--quick", description = "A small run (under 2 minutes on 2 cores: 1 min 22 s to 1 min 41 s measured); the state size is measured on 30 000 keys and extrapolated.")
     boolean quick;
 
     @Option(names = "--soak", description = "Run the soak instead: --rate records/s for --duration through Kafka, the job and Elasticsearch.")

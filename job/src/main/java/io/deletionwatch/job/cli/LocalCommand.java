@@ -146,7 +146,7 @@ final class LocalCommand implements Callable<Integer> {
         broker.createTopic(TOPIC, 2);
 
         ElasticsearchSinkOptions elasticsearch =
-                ElasticsearchSinkOptions.builder().hosts(node.httpUrl()).maxInterval(Duration.ofMillis(200)).build();
+                ElasticsearchSinkOptions.builder().hosts(node.httpUrl()).build();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         env.enableCheckpointing(2_000);

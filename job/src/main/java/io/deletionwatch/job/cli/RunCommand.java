@@ -243,6 +243,7 @@ final class RunCommand implements Callable<Integer> {
         DetectionConfig config = detection.toConfig();
         StreamExecutionEnvironment flink = StreamExecutionEnvironment.getExecutionEnvironment();
         checkpointUnlessConfigured(flink, checkpointInterval);
+        StreamingJob.bufferTimeoutUnlessConfigured(flink);
         StreamingJob.define(
                 flink,
                 kafkaOptions,

@@ -262,6 +262,10 @@ public final class ActivityLogParser implements Serializable {
 
     static Instant parseTime(String text) {
         String t = text.strip();
+        Instant fast = IsoTimes.parseOrNull(t);
+        if (fast != null) {
+            return fast;
+        }
         try {
             return OffsetDateTime.parse(t).toInstant();
         } catch (DateTimeParseException withoutOffset) {

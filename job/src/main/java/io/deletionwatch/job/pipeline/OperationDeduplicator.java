@@ -1,7 +1,12 @@
 package io.deletionwatch.job.pipeline;
 
 import io.deletionwatch.job.events.ActivityEvent;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
@@ -28,10 +33,33 @@ public final class OperationDeduplicator
         this.ttl = ttl;
     }
 
-    /** Rows of one operation with the same outcome share this key. */
+    /**
+     * Rows of one operation with the same outcome share this key: 128 bits of the SHA-256 of the
+     * correlation id, resource id, operation and outcome, as 22 characters. Two keyed operators keep
+     * an entry per operation for the whole TTL; the plain key (about 250 bytes, most of it the
+     * resource id) was most of their state.
+     */
     public static String key(ActivityEvent event) {
-        return event.operationKey() + '|' + event.outcome();
+        MessageDigest sha256 = SHA_256.get();
+        sha256.reset();
+        byte[] digest =
+                sha256.digest(
+                        (event.operationKey() + '|' + event.outcome())
+                                .getBytes(StandardCharsets.UTF_8));
+        return KEY_ENCODING.encodeToString(Arrays.copyOf(digest, 16));
     }
+
+    private static final Base64.Encoder KEY_ENCODING = Base64.getUrlEncoder().withoutPadding();
+
+    private static final ThreadLocal<MessageDigest> SHA_256 =
+            ThreadLocal.withInitial(
+                    () -> {
+                        try {
+                            return MessageDigest.getInstance("SHA-256");
+                        } catch (NoSuchAlgorithmException e) {
+                            throw new IllegalStateException("every JVM has SHA-256", e);
+                        }
+                    });
 
     @Override
     public void open(OpenContext openContext) {

@@ -17,11 +17,31 @@ import io.deletionwatch.job.rules.DetectionRule;
 import java.util.List;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import java.time.Duration;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /** The production wiring: Event Hubs (or Kafka) in, Elasticsearch out, the pipeline between. */
 public final class StreamingJob {
     private StreamingJob() {}
+
+    /** The network buffer timeout {@code run} (and the benchmark) use when the Flink configuration sets none. */
+    public static final Duration BUFFER_TIMEOUT = Duration.ofMillis(10);
+
+    /**
+     * Findings are rare: a record between two tasks waits in a network buffer until it is full or
+     * {@code execution.buffer-timeout} passes (Flink's default 100 ms, per hop). Only when the
+     * Flink configuration sets none does {@link #BUFFER_TIMEOUT} apply.
+     *
+     * @return whether the fallback was applied
+     */
+    public static boolean bufferTimeoutUnlessConfigured(StreamExecutionEnvironment flink) {
+        if (flink.getConfiguration().getOptional(ExecutionOptions.BUFFER_TIMEOUT).isPresent()) {
+            return false;
+        }
+        flink.setBufferTimeout(BUFFER_TIMEOUT.toMillis());
+        return true;
+    }
 
     /**
      * Adds the job to {@code env}.

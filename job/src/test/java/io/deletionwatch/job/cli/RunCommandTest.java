@@ -7,7 +7,9 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import io.deletionwatch.job.pipeline.StreamingJob;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
@@ -114,6 +116,20 @@ class RunCommandTest {
 
         assertThat(cluster.getCheckpointConfig().getCheckpointInterval()).isEqualTo(10_000L);
         assertThat(bare.getCheckpointConfig().getCheckpointInterval()).isEqualTo(30_000L);
+    }
+
+    @Test
+    void shouldTakeTheBufferTimeoutFromTheFlinkConfigurationWhenItSetsOne() {
+        Configuration configured = new Configuration();
+        configured.set(ExecutionOptions.BUFFER_TIMEOUT, Duration.ofMillis(100));
+        StreamExecutionEnvironment cluster = StreamExecutionEnvironment.getExecutionEnvironment(configured);
+        StreamExecutionEnvironment bare = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
+
+        assertThat(StreamingJob.bufferTimeoutUnlessConfigured(cluster)).isFalse();
+        assertThat(StreamingJob.bufferTimeoutUnlessConfigured(bare)).isTrue();
+
+        assertThat(cluster.getBufferTimeout()).isEqualTo(100L);
+        assertThat(bare.getBufferTimeout()).isEqualTo(10L);
     }
 
     private static int closedPort() throws Exception {
