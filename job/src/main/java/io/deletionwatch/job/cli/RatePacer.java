@@ -6,7 +6,7 @@ package io.deletionwatch.job.cli;
  * drift below its target as a sleep per record would. After a stall (the broker slowed down) it
  * catches up with at most one second's worth of permits at once, then keeps the rate again.
  */
-final class RatePacer {
+public final class RatePacer {
     /** Where time comes from; tests give a fake one. */
     interface Ticker {
         long nanoTime();
@@ -45,8 +45,13 @@ final class RatePacer {
         return new RatePacer(0, SYSTEM);
     }
 
+    /** Paces on the system clock; also what tests use to feed a steady stream. */
+    public static RatePacer perSecond(double perSecond) {
+        return new RatePacer(perSecond, SYSTEM);
+    }
+
     /** Waits until the next permit is due. */
-    void acquire() throws InterruptedException {
+    public void acquire() throws InterruptedException {
         if (perSecond <= 0) {
             return;
         }

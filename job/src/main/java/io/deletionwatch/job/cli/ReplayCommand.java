@@ -1,6 +1,5 @@
 package io.deletionwatch.job.cli;
 
-import io.deletionwatch.connectors.elasticsearch.Secret;
 import io.deletionwatch.connectors.source.EventHubsConnectionString;
 import io.deletionwatch.connectors.source.KafkaClientProperties;
 import io.deletionwatch.connectors.source.KafkaConnectionCheck;
@@ -133,7 +132,7 @@ final class ReplayCommand implements Callable<Integer> {
         ReplayProgress progress = new ReplayProgress(total, System::nanoTime);
         AtomicReference<Exception> firstFailure = new AtomicReference<>();
         AtomicLong failed = new AtomicLong();
-        RatePacer pacer = rate == null ? RatePacer.unlimited() : new RatePacer(rate, RatePacer.SYSTEM);
+        RatePacer pacer = rate == null ? RatePacer.unlimited() : RatePacer.perSecond(rate);
         long started;
         long sent = 0;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties(connection.client()))) {
@@ -226,14 +225,7 @@ final class ReplayCommand implements Callable<Integer> {
                     topic != null ? topic : DEFAULT_TOPIC);
         }
         EventHubsConnectionString connectionString =
-                connectionStringFile != null
-                        ? EventHubsConnectionString.fromFile(connectionStringFile)
-                        : EventHubsConnectionString.fromEnvironment(env)
-                                .orElseThrow(
-                                        () -> new IllegalArgumentException(
-                                                "no Event Hubs connection string: set "
-                                                        + EventHubsConnectionString.ENVIRONMENT_VARIABLE
-                                                        + " or --eventhubs-connection-string-file"));
+                KafkaSecrets.connectionString(connectionStringFile, env, "");
         String entityPath = connectionString.entityPath().orElse(null);
         if (entityPath != null && topic != null && !topic.equalsIgnoreCase(entityPath)) {
             throw new IllegalArgumentException(
@@ -242,11 +234,7 @@ final class ReplayCommand implements Callable<Integer> {
         KafkaSourceOptions.Truststore truststore =
                 kafkaTruststore == null
                         ? null
-                        : new KafkaSourceOptions.Truststore(
-                                kafkaTruststore,
-                                env.getOrDefault("KAFKA_TRUSTSTORE_PASSWORD", "").isEmpty()
-                                        ? null
-                                        : Secret.environment("KAFKA_TRUSTSTORE_PASSWORD"));
+                        : new KafkaSourceOptions.Truststore(kafkaTruststore, KafkaSecrets.truststorePassword(env));
         return new Connection(
                 KafkaClientProperties.client(
                         bootstrapServers == null ? null : checked(bootstrapServers),

@@ -4,7 +4,6 @@ import io.deletionwatch.connectors.deadletter.DeadLetterDocument;
 import io.deletionwatch.connectors.elasticsearch.ElasticsearchClients;
 import io.deletionwatch.connectors.elasticsearch.ElasticsearchSinkOptions;
 import io.deletionwatch.connectors.elasticsearch.ElasticsearchConnectionCheck;
-import io.deletionwatch.connectors.elasticsearch.Secret;
 import io.deletionwatch.connectors.source.EventHubsConnectionString;
 import io.deletionwatch.connectors.source.KafkaClientProperties;
 import io.deletionwatch.connectors.source.KafkaConnectionCheck;
@@ -48,7 +47,6 @@ import picocli.CommandLine.Spec;
                     + " cluster every TaskManager needs them, and the JobManager the Kafka ones."
         })
 final class RunCommand implements Callable<Integer> {
-    private static final String KAFKA_TRUSTSTORE_PASSWORD = "KAFKA_TRUSTSTORE_PASSWORD";
 
     @Spec CommandSpec spec;
 
@@ -186,16 +184,8 @@ final class RunCommand implements Callable<Integer> {
         EventHubsConnectionString connectionString = null;
         if (mode == KafkaSourceOptions.Security.EVENTHUBS) {
             connectionString =
-                    connectionStringFile != null
-                            ? EventHubsConnectionString.fromFile(connectionStringFile)
-                            : EventHubsConnectionString.fromEnvironment(env)
-                                    .orElseThrow(
-                                            () ->
-                                                    new IllegalArgumentException(
-                                                            "no Event Hubs connection string: set "
-                                                                    + EventHubsConnectionString.ENVIRONMENT_VARIABLE
-                                                                    + " or --eventhubs-connection-string-file,"
-                                                                    + " or use --security none for plain Kafka"));
+                    KafkaSecrets.connectionString(
+                            connectionStringFile, env, ", or use --security none for plain Kafka");
         }
         KafkaSourceOptions.Builder kafka =
                 KafkaSourceOptions.builder()
@@ -221,12 +211,7 @@ final class RunCommand implements Callable<Integer> {
             kafka.topic("insights-activity-logs");
         }
         if (kafkaTruststore != null) {
-            String password = env.get(KAFKA_TRUSTSTORE_PASSWORD);
-            kafka.truststore(
-                    kafkaTruststore,
-                    password == null || password.isEmpty()
-                            ? null
-                            : Secret.environment(KAFKA_TRUSTSTORE_PASSWORD));
+            kafka.truststore(kafkaTruststore, KafkaSecrets.truststorePassword(env));
         }
         ElasticsearchSinkOptions.Builder elasticsearch =
                 ElasticsearchSinkOptions.fromEnvironment(env)

@@ -16,6 +16,7 @@ import io.deletionwatch.connectors.localstack.FlinkRestClient.Checkpoints;
 import io.deletionwatch.connectors.localstack.KafkaBroker;
 import io.deletionwatch.connectors.localstack.KafkaBrokerExtension;
 import io.deletionwatch.connectors.testing.Eventually;
+import io.deletionwatch.job.cli.RatePacer;
 import io.deletionwatch.job.cluster.JobOnCluster.Expected;
 import io.deletionwatch.job.cluster.JobOnCluster.Target;
 import io.deletionwatch.job.testing.IncidentStream;
@@ -68,9 +69,10 @@ class TaskManagerFailureITCase {
                 // the rest arrives in chunks while the TaskManager dies and the job recovers
                 CompletableFuture<Void> feed = CompletableFuture.runAsync(() -> {
                     try {
+                        RatePacer chunks = RatePacer.perSecond(500.0 / CHUNK); // ~500 records/s
                         for (int from = half; from < stream.size(); from += CHUNK) {
+                            chunks.acquire();
                             publish(broker, target.topic(), stream, from, Math.min(stream.size(), from + CHUNK));
-                            Thread.sleep(1_000 * CHUNK / 500); // ~500 records/s
                         }
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
