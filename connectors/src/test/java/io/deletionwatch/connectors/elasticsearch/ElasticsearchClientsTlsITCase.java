@@ -298,17 +298,7 @@ class ElasticsearchClientsTlsITCase {
 
     private static StreamExecutionEnvironment environment(
             List<IndexedDocument> documents, ElasticsearchSinkOptions options) {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(1);
-        env.fromData(documents)
-                .sinkTo(
-                        ElasticsearchSink.<IndexedDocument>builder()
-                                .options(options)
-                                .converter(document -> document)
-                                .build())
-                .uid("elasticsearch-sink")
-                .name("Elasticsearch sink");
-        return env;
+        return SinkJob.environment(documents, options, 1);
     }
 
     private static Map<String, JsonNode> expected(List<IndexedDocument> documents) {

@@ -184,17 +184,7 @@ class ElasticsearchSinkITCase {
 
     private static StreamExecutionEnvironment environment(
             List<IndexedDocument> documents, ElasticsearchSinkOptions options) {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(2);
-        env.fromData(documents)
-                .sinkTo(
-                        ElasticsearchSink.<IndexedDocument>builder()
-                                .options(options)
-                                .converter(document -> document)
-                                .build())
-                .uid("elasticsearch-sink")
-                .name("Elasticsearch sink");
-        return env;
+        return SinkJob.environment(documents, options, 2);
     }
 
     /** Polls {@code condition} every 20 ms for up to two minutes; fails early on {@code giveUp}. */
