@@ -12,6 +12,7 @@ import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
@@ -67,9 +68,10 @@ public final class DeletionWatchPipeline {
         DataStream<ActivityEvent> relevant =
                 events.filter(event -> active.stream().anyMatch(rule -> rule.accepts(event)))
                         .name("Events a rule can use");
+        KeyedStream<ActivityEvent, String> byOperation = relevant.keyBy(OperationDeduplicator::key);
         // Single-event rules: the first row of each operation to arrive, at once.
         DataStream<ActivityEvent> unique =
-                relevant.keyBy(OperationDeduplicator::key)
+                byOperation
                         .process(new OperationDeduplicator(config.dedupTtl()))
                         .uid("deduplicate-operations")
                         .name("Drop phase and transport duplicates");
@@ -78,7 +80,7 @@ public final class DeletionWatchPipeline {
         List<DetectionRule> eventTimeRules =
                 active.stream().filter(DetectionRule::usesEventTime).toList();
         SingleOutputStreamOperator<ActivityEvent> onTime =
-                relevant.keyBy(OperationDeduplicator::key)
+                byOperation
                         .process(new LateEvents(eventTimeRules, config.outOfOrderness(), config.dedupTtl()))
                         .uid("late-events")
                         .name("Earliest row of each operation; late events held back from event-time rules");
