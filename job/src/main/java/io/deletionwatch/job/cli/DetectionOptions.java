@@ -91,6 +91,14 @@ public final class DetectionOptions {
     Duration attachmentTtl;
 
     @Option(
+            names = "--nsg-definition-ttl",
+            paramLabel = "DURATION",
+            defaultValue = "90d",
+            converter = DurationConverter.class,
+            description = "How long an NSG's last known rules and associations (the restore template of its deletion findings) are remembered after the last write that changed them (default: ${DEFAULT-VALUE}).")
+    Duration nsgDefinitionTtl;
+
+    @Option(
             names = "--allowlist",
             paramLabel = "FILE",
             description = "Callers expected to do this work, one object id, UPN or app id a line: their findings are lowered one severity step and tagged allowlisted.")
@@ -126,7 +134,8 @@ public final class DetectionOptions {
                         disassociationWindow,
                         forcedDeletionWindow,
                         loggingDeletionWindow,
-                        attachmentTtl);
+                        attachmentTtl,
+                        nsgDefinitionTtl);
         Allowlist allowlist = Allowlist.NONE;
         if (allowlistFile != null) {
             requireReadable(allowlistFile, "--allowlist");

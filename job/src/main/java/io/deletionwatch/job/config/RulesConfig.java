@@ -18,6 +18,8 @@ import java.time.Duration;
  *     logging-disabled-then-deletion})
  * @param attachmentTtl how long the NSG last seen on a subnet or NIC is remembered after the last
  *     write that showed it
+ * @param nsgDefinitionTtl how long an NSG's last known definition (for the restore template of its
+ *     deletion) is remembered after the last write that changed it
  */
 public record RulesConfig(
         int massDeletionThreshold,
@@ -25,13 +27,15 @@ public record RulesConfig(
         Duration disassociationWindow,
         Duration forcedDeletionWindow,
         Duration loggingDeletionWindow,
-        Duration attachmentTtl)
+        Duration attachmentTtl,
+        Duration nsgDefinitionTtl)
         implements Serializable {
 
     public static final int DEFAULT_MASS_DELETION_THRESHOLD = 10;
     public static final Duration DEFAULT_MASS_DELETION_WINDOW = Duration.ofMinutes(10);
     public static final Duration DEFAULT_SEQUENCE_WINDOW = Duration.ofMinutes(60);
     public static final Duration DEFAULT_ATTACHMENT_TTL = Duration.ofDays(30);
+    public static final Duration DEFAULT_NSG_DEFINITION_TTL = Duration.ofDays(90);
 
     public RulesConfig {
         if (massDeletionThreshold < 2) {
@@ -43,6 +47,25 @@ public record RulesConfig(
         requirePositive("forced-deletion window", forcedDeletionWindow);
         requirePositive("logging-deletion window", loggingDeletionWindow);
         requirePositive("NSG attachment TTL", attachmentTtl);
+        requirePositive("NSG definition TTL", nsgDefinitionTtl);
+    }
+
+    /** With the default NSG definition TTL. */
+    public RulesConfig(
+            int massDeletionThreshold,
+            Duration massDeletionWindow,
+            Duration disassociationWindow,
+            Duration forcedDeletionWindow,
+            Duration loggingDeletionWindow,
+            Duration attachmentTtl) {
+        this(
+                massDeletionThreshold,
+                massDeletionWindow,
+                disassociationWindow,
+                forcedDeletionWindow,
+                loggingDeletionWindow,
+                attachmentTtl,
+                DEFAULT_NSG_DEFINITION_TTL);
     }
 
     public static RulesConfig defaults() {
@@ -62,7 +85,8 @@ public record RulesConfig(
                 disassociationWindow,
                 forcedDeletionWindow,
                 loggingDeletionWindow,
-                attachmentTtl);
+                attachmentTtl,
+                nsgDefinitionTtl);
     }
 
     private static void requirePositive(String what, Duration value) {

@@ -51,4 +51,12 @@ public record Finding(
                 sourceIp, resource, subscriptionId, correlationId, tenantId, location, evidence,
                 details, enrichment, true);
     }
+
+    /** The same finding with the deleted NSG's last known definition and a sentence more. */
+    public Finding withRestore(NsgRestore restore, String messageSuffix) {
+        return new Finding(
+                id, rule, severity, time, created, action, outcome, message + messageSuffix, caller,
+                sourceIp, resource, subscriptionId, correlationId, tenantId, location, evidence,
+                details.withRestore(restore), enrichment, allowlisted);
+    }
 }

@@ -205,6 +205,44 @@ public final class FindingDocument {
             putIfPresent(r, "destination_ports", rule.destinationPorts());
             r.put("opens_inbound_from_any", rule.opensInboundFromAny());
         }
+        if (d.restore() != null) {
+            restore(dw.putObject("restore"), d.restore());
+        }
+    }
+
+    /** {@code deletion_watch.restore}: what the deleted NSG was and how to put it back. */
+    private static void restore(ObjectNode r, NsgRestore restore) {
+        putIfPresent(r, "last_seen", restore.lastSeen());
+        putIfPresent(r, "last_seen_correlation_id", restore.lastSeenCorrelationId());
+        putIfPresent(r, "location", restore.location());
+        if (restore.tags() != null && !restore.tags().isEmpty()) {
+            ObjectNode tags = r.putObject("tags");
+            restore.tags().forEach(tags::put);
+        }
+        r.put("truncated", restore.truncated());
+        r.put("rule_count", restore.securityRules().size());
+        ArrayNode rules = r.putArray("security_rules");
+        ArrayNode summaries = r.putArray("rule_summaries");
+        for (NsgSecurityRule rule : restore.securityRules()) {
+            ObjectNode item = rules.addObject();
+            item.put("name", rule.name());
+            if (rule.priority() != null) {
+                item.put("priority", rule.priority());
+            }
+            putIfPresent(item, "direction", rule.direction());
+            putIfPresent(item, "access", rule.access());
+            putIfPresent(item, "protocol", rule.protocol());
+            strings(item.putArray("source_address_prefixes"), rule.sourceAddressPrefixes());
+            strings(item.putArray("source_port_ranges"), rule.sourcePortRanges());
+            strings(item.putArray("destination_address_prefixes"), rule.destinationAddressPrefixes());
+            strings(item.putArray("destination_port_ranges"), rule.destinationPortRanges());
+            putIfPresent(item, "description", rule.description());
+            summaries.add(rule.summary());
+        }
+        strings(r.putArray("subnets"), restore.subnets());
+        strings(r.putArray("network_interfaces"), restore.networkInterfaces());
+        r.put("arm_template", RestoreTemplate.armTemplate(restore));
+        strings(r.putArray("reattach_commands"), RestoreTemplate.reattachCommands(restore));
     }
 
     private static void strings(ArrayNode array, Collection<String> values) {

@@ -8,6 +8,8 @@ import io.deletionwatch.job.parsing.ParsedRecord;
 import io.deletionwatch.job.enrichment.FindingPolicy;
 import io.deletionwatch.job.rules.DetectionRule;
 import io.deletionwatch.job.rules.RuleInputs;
+import io.deletionwatch.job.rules.nsg.NsgDefinitionBodies;
+import io.deletionwatch.job.rules.nsg.NsgRestores;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -24,7 +26,8 @@ import org.apache.flink.util.OutputTag;
  *
  * <pre>
  * parsed records ─┬─ events ─ relevant to a rule? ─ keyBy(operation) ─ de-duplicate ─┬──────────── single-event rules ─┐
- *                 │                                                                   └─ on time? ─ event-time rules ───┴─ enrich, allowlist ─ findings
+ *                 │                                                                   ├─ on time? ─ event-time rules ───┴─ NSG definitions ─ enrich, allowlist ─ findings
+ *                 │                                                                   └─ NSG writes ──────────────────────┘
  *                 │                                                                        └─ late ──────────────────────────────────────────┐
  *                 └─ dead letters ─────────────────────────────────────────────────────────────────────────────────────────────────────────┴─ dead letters
  * </pre>
@@ -65,8 +68,14 @@ public final class DeletionWatchPipeline {
                 input.process(new SplitDeadLetters()).uid("split-dead-letters").name("Split dead letters");
 
         List<DetectionRule> active = List.copyOf(rules);
+        // The NSG deletion findings carry the NSG's last known definition, learnt from its writes.
+        boolean restores =
+                active.stream().anyMatch(rule -> NsgRestores.RULES.contains(rule.definition().id()));
         DataStream<ActivityEvent> relevant =
-                events.filter(event -> active.stream().anyMatch(rule -> rule.accepts(event)))
+                events.filter(
+                                event ->
+                                        active.stream().anyMatch(rule -> rule.accepts(event))
+                                                || (restores && NsgDefinitionBodies.isRelevant(event)))
                         .name("Events a rule can use");
         KeyedStream<ActivityEvent, String> byOperation = relevant.keyBy(OperationDeduplicator::key);
         // Single-event rules: the first row of each operation to arrive, at once.
@@ -90,6 +99,9 @@ public final class DeletionWatchPipeline {
         for (DetectionRule rule : active) {
             DataStream<Finding> ruleFindings = rule.detect(inputs);
             findings = findings == null ? ruleFindings : findings.union(ruleFindings);
+        }
+        if (restores) {
+            findings = NsgRestores.attach(findings, unique, config);
         }
         DataStream<Finding> policed =
                 findings.map(new FindingPolicy(config.allowlist(), config.enrichment()))

@@ -1,0 +1,159 @@
+package io.deletionwatch.job.rules.nsg;
+
+import io.deletionwatch.job.findings.Finding;
+import io.deletionwatch.job.findings.NsgRestore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Keyed by NSG: keeps its last known definition ({@code definition}) from the NSG's successful
+ * writes, its rules' writes and deletes and the subnet/NIC writes that attach it, and gives every
+ * NSG deletion finding the definition as it stood when the deletion arrived.
+ *
+ * <p>Both arrive here by different paths, so neither order is assumed: the deletion's own event
+ * (input 1) takes a snapshot under its correlation id ({@code deletion-snapshots}); a finding
+ * (input 2) whose snapshot is there is completed at once, else it waits for it in {@code
+ * pending-findings}. A finding whose deletion never shows up here (it cannot, unless its event was
+ * dropped upstream) goes out without a definition once event time is {@link #PENDING_GRACE} past
+ * it.
+ *
+ * <p>State per NSG: {@code definition} at most {@code capBytes} serialized (the rules kept first,
+ * see {@link NsgDefinition#capped}), expiring {@code definitionTtl} after the last write that
+ * changed it; snapshots and pending findings only around a deletion, expiring after {@code
+ * snapshotTtl}.
+ */
+public final class NsgDefinitionTracker
+        extends KeyedCoProcessFunction<String, NsgDefinitionChange, Finding, Finding> {
+    private static final long serialVersionUID = 1L;
+
+    /** Event time a finding waits for its deletion's snapshot (phase rows are seconds apart). */
+    static final Duration PENDING_GRACE = Duration.ofMinutes(1);
+
+    /** The default byte cap of one NSG's definition in state. */
+    public static final int DEFAULT_CAP_BYTES = 16 * 1024;
+
+    private final Duration definitionTtl;
+    private final Duration snapshotTtl;
+    private final int capBytes;
+    private transient ValueState<NsgDefinition> definition;
+    private transient MapState<String, NsgRestoreSnapshot> snapshots;
+    private transient MapState<String, List<Finding>> pending;
+    private transient TypeSerializer<NsgDefinition> serializer;
+    private transient DataOutputSerializer buffer;
+
+    public NsgDefinitionTracker(Duration definitionTtl, Duration snapshotTtl, int capBytes) {
+        this.definitionTtl = definitionTtl;
+        this.snapshotTtl = snapshotTtl;
+        this.capBytes = capBytes;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        ValueStateDescriptor<NsgDefinition> definitionDescriptor =
+                new ValueStateDescriptor<>("definition", TypeInformation.of(NsgDefinition.class));
+        definitionDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(definitionTtl).build());
+        definition = getRuntimeContext().getState(definitionDescriptor);
+
+        MapStateDescriptor<String, NsgRestoreSnapshot> snapshotDescriptor =
+                new MapStateDescriptor<>(
+                        "deletion-snapshots", Types.STRING, TypeInformation.of(NsgRestoreSnapshot.class));
+        snapshotDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(snapshotTtl).build());
+        snapshots = getRuntimeContext().getMapState(snapshotDescriptor);
+
+        MapStateDescriptor<String, List<Finding>> pendingDescriptor =
+                new MapStateDescriptor<>(
+                        "pending-findings", Types.STRING, Types.LIST(TypeInformation.of(Finding.class)));
+        pendingDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(snapshotTtl).build());
+        pending = getRuntimeContext().getMapState(pendingDescriptor);
+
+        serializer = TypeInformation.of(NsgDefinition.class).createSerializer(new SerializerConfigImpl());
+        buffer = new DataOutputSerializer(4096);
+    }
+
+    @Override
+    public void processElement1(NsgDefinitionChange change, Context ctx, Collector<Finding> out)
+            throws Exception {
+        NsgDefinition known = definition.value();
+        NsgDefinition current = known != null ? known : NsgDefinition.empty(change.nsgId());
+        if (change.kind() == NsgDefinitionChange.Kind.DELETED && change.correlationId() != null
+                && !snapshots.contains(change.correlationId())) {
+            NsgRestoreSnapshot snapshot = NsgRestoreSnapshot.of(current);
+            snapshots.put(change.correlationId(), snapshot);
+            List<Finding> waiting = pending.get(change.correlationId());
+            if (waiting != null) {
+                pending.remove(change.correlationId());
+                waiting.forEach(f -> out.collect(NsgRestores.complete(f, snapshot)));
+            }
+        }
+        NsgDefinition next = current.apply(change);
+        if (next != current) {
+            definition.update(next.capped(capBytes, this::serializedSize));
+        }
+    }
+
+    @Override
+    public void processElement2(Finding finding, Context ctx, Collector<Finding> out) throws Exception {
+        String correlationId = finding.correlationId();
+        NsgRestoreSnapshot snapshot = correlationId == null ? null : snapshots.get(correlationId);
+        if (snapshot != null || correlationId == null) {
+            out.collect(NsgRestores.complete(finding, snapshot));
+            return;
+        }
+        List<Finding> waiting = pending.get(correlationId);
+        if (waiting == null) {
+            waiting = new ArrayList<>();
+            ctx.timerService()
+                    .registerEventTimeTimer(finding.time().plus(PENDING_GRACE).toEpochMilli());
+        }
+        waiting.add(finding);
+        pending.put(correlationId, waiting);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Finding> out) throws Exception {
+        List<String> due = new ArrayList<>();
+        for (var entry : pending.entries()) {
+            if (!entry.getValue().isEmpty()
+                    && entry.getValue().get(0).time().plus(PENDING_GRACE).toEpochMilli() <= timestamp) {
+                due.add(entry.getKey());
+            }
+        }
+        for (String correlationId : due) {
+            pending.get(correlationId).forEach(f -> out.collect(NsgRestores.complete(f, null)));
+            pending.remove(correlationId);
+        }
+    }
+
+    int serializedSize(NsgDefinition value) {
+        try {
+            buffer.clear();
+            serializer.serialize(value, buffer);
+            return buffer.length();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The definition a deletion found, or none; what its findings carry. */
+    public record NsgRestoreSnapshot(NsgRestore restore) {
+        static NsgRestoreSnapshot of(NsgDefinition d) {
+            return new NsgRestoreSnapshot(d.isKnown() ? d.toRestore(List.of()) : null);
+        }
+    }
+}
