@@ -48,7 +48,7 @@ public final class NsgDeletedRule implements DetectionRule {
                 .name("nsg-deleted findings");
     }
 
-    static Finding finding(ActivityEvent event) {
+    public static Finding finding(ActivityEvent event) {
         String message =
                 event.caller().displayName()
                         + " deleted network security group "

@@ -99,7 +99,7 @@ class DetectCommandTest {
         assertThat(finding.at("/rule/id").asText()).isEqualTo("nsg-deleted");
         assertThat(finding.at("/rule/name").asText()).isEqualTo("Network security group deleted");
         assertThat(finding.at("/message").asText())
-                .isEqualTo("alice@contoso.com deleted network security group nsg-web in resource group rg-prod (subscription " + SUBSCRIPTION + ")");
+                .isEqualTo("alice@contoso.com deleted network security group nsg-web in resource group rg-prod (subscription " + SUBSCRIPTION + "); no earlier definition seen");
         assertThat(finding.at("/user/id").asText()).isEqualTo(ALICE_OID);
         assertThat(finding.at("/user/name").asText()).isEqualTo(ALICE);
         assertThat(finding.at("/user/email").asText()).isEqualTo(ALICE);

@@ -70,7 +70,7 @@ class NsgDisassociatedThenDeletedRuleTest {
                             "alice@contoso.com deleted network security group nsg-web in resource"
                                     + " group rg-prod (subscription " + ActivityRecords.SUBSCRIPTION
                                     + ") 10 minutes after removing it from subnet vnet-prod/web, which"
-                                    + " has no NSG now");
+                                    + " has no NSG now; no earlier definition seen");
             assertThat(f.rule().techniques()).extracting(t -> t.id()).containsExactly("T1562.007");
         });
     }

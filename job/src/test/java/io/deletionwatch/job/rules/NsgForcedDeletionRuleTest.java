@@ -70,7 +70,7 @@ class NsgForcedDeletionRuleTest {
                                     + " group rg-prod (subscription " + ActivityRecords.SUBSCRIPTION
                                     + ") 8 minutes after a delete refused because it was in use, and"
                                     + " after removing it from subnet vnet-prod/web, network interface"
-                                    + " vm-web-1-nic, which have no NSG now");
+                                    + " vm-web-1-nic, which have no NSG now; no earlier definition seen");
         });
         // the error made the attachment known: the plain detach-then-delete rule sees it too
         assertThat(result.of("nsg-disassociated-then-deleted")).hasSize(1);

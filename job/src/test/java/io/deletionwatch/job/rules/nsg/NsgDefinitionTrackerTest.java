@@ -1,0 +1,196 @@
+package io.deletionwatch.job.rules.nsg;
+
+import static io.deletionwatch.job.testing.Times.minute;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.deletionwatch.job.events.ActivityEvent;
+import io.deletionwatch.job.findings.Finding;
+import io.deletionwatch.job.findings.NsgSecurityRule;
+import io.deletionwatch.job.parsing.ActivityLogParser;
+import io.deletionwatch.job.rules.NsgDeletedRule;
+import io.deletionwatch.job.testing.ActivityRecords;
+import io.deletionwatch.job.testing.CollectingParseOutput;
+import io.deletionwatch.job.testing.Ids;
+import io.deletionwatch.job.testing.NsgBodiesForRestore;
+import io.deletionwatch.job.testing.NsgBodiesForRestore.Rule;
+import io.deletionwatch.job.testing.Op;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/** The {@code nsg-definitions} operator on a harness: its TTL, savepoints, the byte cap and ordering. */
+class NsgDefinitionTrackerTest {
+    private static final String NSG = Ids.nsg("rg-prod", "nsg-web");
+    private static final Duration TTL = Duration.ofDays(90);
+    private static final Rule HTTPS = new Rule("allow-https", 100, "Inbound", "Allow", "Tcp", "Internet", "443", null);
+
+    private static KeyedTwoInputStreamOperatorTestHarness<String, NsgDefinitionChange, Finding, Finding> harness(int capBytes)
+            throws Exception {
+        return new KeyedTwoInputStreamOperatorTestHarness<>(
+                new KeyedCoProcessOperator<>(new NsgDefinitionTracker(TTL, Duration.ofHours(6), capBytes)),
+                NsgDefinitionChange::nsgKey,
+                f -> f.resource().key(),
+                Types.STRING);
+    }
+
+    private static List<ActivityEvent> events(Op op) {
+        CollectingParseOutput out = new CollectingParseOutput();
+        for (ActivityRecords row : op.rows()) {
+            new ActivityLogParser().parse(ActivityRecords.kafka(0, row.text()), out);
+        }
+        return out.events;
+    }
+
+    /** Feeds the op's success rows as the pipeline would; returns the findings its delete makes. */
+    private static void feed(KeyedTwoInputStreamOperatorTestHarness<String, NsgDefinitionChange, Finding, Finding> h, Op op)
+            throws Exception {
+        for (ActivityEvent e : events(op)) {
+            for (NsgDefinitionChange c : NsgDefinitionBodies.changes(e)) {
+                h.processElement1(new StreamRecord<>(c, e.time().toEpochMilli()));
+            }
+        }
+    }
+
+    private static Finding deletionFinding(Op delete) {
+        ActivityEvent success = events(delete).stream().filter(ActivityEvent::succeeded).findFirst().orElseThrow();
+        return NsgDeletedRule.finding(success);
+    }
+
+    private static List<Finding> output(KeyedTwoInputStreamOperatorTestHarness<String, NsgDefinitionChange, Finding, Finding> h) {
+        List<Finding> out = new ArrayList<>();
+        for (Object o : h.getOutput()) {
+            if (o instanceof StreamRecord<?> r) {
+                out.add((Finding) r.getValue());
+            }
+        }
+        return out;
+    }
+
+    private static Op created(List<Rule> rules) {
+        return Op.write(NSG).at(minute(0)).response(NsgBodiesForRestore.nsg("westeurope", Map.of(), rules, List.of(), List.of()));
+    }
+
+    @Test
+    void shouldForgetTheDefinitionOnceTheTtlHasPassedSinceTheLastWrite() throws Exception {
+        try (var h = harness(NsgDefinitionTracker.DEFAULT_CAP_BYTES)) {
+            h.open();
+            h.setStateTtlProcessingTime(0);
+            feed(h, created(List.of(HTTPS)));
+            h.setStateTtlProcessingTime(TTL.toMillis() + 1);
+            Op delete = Op.delete(NSG).at(minute(30));
+            feed(h, delete);
+            h.processElement2(new StreamRecord<>(deletionFinding(delete)));
+
+            assertThat(output(h)).singleElement().satisfies(f -> {
+                assertThat(f.details().restore()).isNull();
+                assertThat(f.message()).endsWith(NsgRestores.NOTHING_KNOWN);
+            });
+        }
+    }
+
+    @Test
+    void shouldKeepTheDefinitionJustBeforeTheTtl() throws Exception {
+        try (var h = harness(NsgDefinitionTracker.DEFAULT_CAP_BYTES)) {
+            h.open();
+            h.setStateTtlProcessingTime(0);
+            feed(h, created(List.of(HTTPS)));
+            h.setStateTtlProcessingTime(TTL.toMillis() - 1);
+            Op delete = Op.delete(NSG).at(minute(30));
+            feed(h, delete);
+            h.processElement2(new StreamRecord<>(deletionFinding(delete)));
+
+            assertThat(output(h)).singleElement()
+                    .satisfies(f -> assertThat(f.details().restore().securityRules()).extracting(NsgSecurityRule::name).containsExactly("allow-https"));
+        }
+    }
+
+    @Test
+    void shouldKeepTheDefinitionAcrossARestoreFromASavepoint() throws Exception {
+        OperatorSubtaskState savepoint;
+        try (var h = harness(NsgDefinitionTracker.DEFAULT_CAP_BYTES)) {
+            h.open();
+            feed(h, created(List.of(HTTPS)));
+            savepoint = h.snapshot(1L, 1L);
+        }
+        try (var h = harness(NsgDefinitionTracker.DEFAULT_CAP_BYTES)) {
+            h.initializeState(savepoint);
+            h.open();
+            Op delete = Op.delete(NSG).at(minute(30));
+            feed(h, delete);
+            h.processElement2(new StreamRecord<>(deletionFinding(delete)));
+
+            assertThat(output(h)).singleElement().satisfies(f -> {
+                assertThat(f.details().restore().securityRules()).extracting(NsgSecurityRule::name).containsExactly("allow-https");
+                assertThat(f.details().restore().location()).isEqualTo("westeurope");
+            });
+        }
+    }
+
+    @Test
+    void shouldCompleteAFindingThatArrivesBeforeItsDeletion() throws Exception {
+        try (var h = harness(NsgDefinitionTracker.DEFAULT_CAP_BYTES)) {
+            h.open();
+            feed(h, created(List.of(HTTPS)));
+            Op delete = Op.delete(NSG).at(minute(30));
+            h.processElement2(new StreamRecord<>(deletionFinding(delete), minute(30).toEpochMilli()));
+            assertThat(output(h)).isEmpty();
+            assertThat(h.numEventTimeTimers()).isEqualTo(1);
+
+            feed(h, delete);
+
+            assertThat(output(h)).singleElement()
+                    .satisfies(f -> assertThat(f.details().restore().securityRules()).hasSize(1));
+        }
+    }
+
+    @Test
+    void shouldSendAFindingWithoutADefinitionWhenItsDeletionNeverArrives() throws Exception {
+        try (var h = harness(NsgDefinitionTracker.DEFAULT_CAP_BYTES)) {
+            h.open();
+            feed(h, created(List.of(HTTPS)));
+            Finding finding = deletionFinding(Op.delete(NSG).at(minute(30)));
+            h.processElement2(new StreamRecord<>(finding, minute(30).toEpochMilli()));
+            h.processBothWatermarks(new org.apache.flink.streaming.api.watermark.Watermark(
+                    minute(30).plus(NsgDefinitionTracker.PENDING_GRACE).toEpochMilli()));
+
+            assertThat(output(h)).singleElement().satisfies(f -> assertThat(f.message()).endsWith(NsgRestores.NOTHING_KNOWN));
+        }
+    }
+
+    @Test
+    void shouldTruncateADefinitionOverTheCapKeepingTheFirstRules() throws Exception {
+        List<Rule> rules = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            rules.add(new Rule("rule-" + i, 100 + i, "Inbound", "Deny", "Tcp", "10.0." + i + ".0/24", String.valueOf(1000 + i), "x".repeat(100)));
+        }
+        int cap = 4096;
+        try (var h = harness(cap)) {
+            h.open();
+            feed(h, Op.write(NSG).at(minute(0)).response(
+                    NsgBodiesForRestore.nsg("westeurope", Map.of("owner", "netops"), rules, List.of(Ids.subnet("rg-prod", "vnet", "a")), List.of())));
+            Op delete = Op.delete(NSG).at(minute(30));
+            feed(h, delete);
+            h.processElement2(new StreamRecord<>(deletionFinding(delete)));
+
+            Finding f = output(h).get(0);
+            var restore = f.details().restore();
+            assertThat(restore.truncated()).isTrue();
+            assertThat(restore.tags()).isEmpty();
+            assertThat(restore.subnets()).isEmpty();
+            assertThat(restore.securityRules()).allSatisfy(r -> assertThat(r.description()).isNull());
+            int kept = restore.securityRules().size();
+            assertThat(kept).isBetween(10, 59);
+            // the rules evaluated first are the ones kept
+            assertThat(restore.securityRules()).extracting(NsgSecurityRule::name)
+                    .isEqualTo(rules.subList(0, kept).stream().map(Rule::name).toList());
+            assertThat(f.message()).contains(kept + " security rules").contains(", truncated)");
+        }
+    }
+}
