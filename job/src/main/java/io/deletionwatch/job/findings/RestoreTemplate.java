@@ -70,7 +70,9 @@ public final class RestoreTemplate {
         oneOrMany(p, "destinationAddressPrefix", rule.destinationAddressPrefixes());
         oneOrMany(p, "destinationPortRange", rule.destinationPortRanges());
         if (rule.description() != null) {
-            p.put("description", rule.description());
+            // ARM restricts a rule's description to 140 characters.
+            String d = rule.description();
+            p.put("description", d.length() <= 140 ? d : d.substring(0, 140));
         }
     }
 

@@ -193,4 +193,51 @@ class NsgDefinitionTrackerTest {
             assertThat(f.message()).contains(kept + " security rules").contains(", truncated)");
         }
     }
+
+    @Test
+    void shouldSurviveHostileBodiesAndStillCompleteTheFinding() throws Exception {
+        String wrongTypes =
+                "{\"location\": 42, \"tags\": [\"a\"], \"properties\": {\"securityRules\": ["
+                        + "{\"name\": \"odd\", \"properties\": {\"priority\": \"abc\", \"access\": {\"x\": 1},"
+                        + " \"sourceAddressPrefixes\": \"not-an-array\", \"destinationPortRanges\": [1, null, {}]}},"
+                        + " \"not a rule\", 17, {\"properties\": {}}]}}";
+        String hugeName = "{\"properties\": {\"securityRules\": [{\"name\": \"" + "n".repeat(600_000)
+                + "\", \"properties\": {\"priority\": 100}}]}}";
+        try (var h = harness(NsgDefinitionTracker.DEFAULT_CAP_BYTES)) {
+            h.open();
+            feed(h, Op.write(NSG).at(minute(0)).response("this is not JSON {"));
+            feed(h, Op.write(NSG).at(minute(1)).response(wrongTypes));
+            Op delete = Op.delete(NSG).at(minute(30));
+            feed(h, delete);
+            h.processElement2(new StreamRecord<>(deletionFinding(delete)));
+
+            Finding f = output(h).get(0);
+            var restore = f.details().restore();
+            assertThat(restore.location()).isEqualTo("42");
+            assertThat(restore.tags()).isEmpty();
+            assertThat(restore.securityRules()).singleElement().satisfies(r -> {
+                assertThat(r.name()).isEqualTo("odd");
+                assertThat(r.priority()).isNull();
+                assertThat(r.access()).isNull();
+                assertThat(r.destinationPortRanges()).containsExactly("1");
+            });
+            // the rule lacks what ARM requires: the template leaves it out rather than guess
+            String template = io.deletionwatch.job.findings.RestoreTemplate.armTemplate(restore);
+            assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(template)
+                    .at("/resources/0/properties/securityRules")).isEmpty();
+        }
+        try (var h = harness(NsgDefinitionTracker.DEFAULT_CAP_BYTES)) {
+            h.open();
+            feed(h, Op.write(NSG).at(minute(0)).response(hugeName));
+            Op delete = Op.delete(NSG).at(minute(30));
+            feed(h, delete);
+            h.processElement2(new StreamRecord<>(deletionFinding(delete)));
+
+            // even one rule name is over the cap: only what identifies the NSG is kept
+            Finding f = output(h).get(0);
+            assertThat(f.details().restore().truncated()).isTrue();
+            assertThat(f.details().restore().securityRules()).isEmpty();
+            assertThat(f.message()).endsWith("(0 security rules, written " + minute(0) + ", truncated) is in deletion_watch.restore");
+        }
+    }
 }
