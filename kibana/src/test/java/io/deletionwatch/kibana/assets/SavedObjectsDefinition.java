@@ -221,6 +221,17 @@ final class SavedObjectsDefinition {
                 .row(14,
                         search(FindingRule.byId("nsg-disassociated-then-deleted").savedSearchId(), 24),
                         search(FindingRule.byId("nsg-forced-deletion").savedSearchId(), 24))
+                // What the deleted NSG held: filter on one finding (event.id) to see its rules.
+                .row(14,
+                        lens(table("Rules of the deleted NSG (last known definition)", FINDINGS,
+                                NSG_DELETIONS,
+                                List.of(terms("event.id", "Finding", 10),
+                                        terms("azure.resource.name", "Deleted NSG", 10),
+                                        terms("deletion_watch.restore.rule_summaries",
+                                                "Rule: priority name: access direction protocol from to", 100),
+                                        terms("deletion_watch.restore.last_seen_correlation_id", "Written by (correlation id)", 1)),
+                                count("Findings")), 48)
+                                .drilldown(INVESTIGATE_RESOURCE, INVESTIGATION))
                 .build();
     }
 
