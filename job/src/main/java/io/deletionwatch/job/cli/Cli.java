@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             SetupCommand.class,
             ReplayCommand.class,
             BenchCommand.class,
+            RestoreCommand.class,
             CommandLine.HelpCommand.class
         },
         description = {

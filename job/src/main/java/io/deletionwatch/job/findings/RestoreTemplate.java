@@ -117,15 +117,6 @@ public final class RestoreTemplate {
         return null;
     }
 
-    /** The command that deploys the template into the NSG's resource group. */
-    public static String deployCommand(NsgRestore restore, String templateFile) {
-        ResourceId nsg = ResourceId.parse(restore.nsgId());
-        return "az deployment group create"
-                + (nsg.subscriptionId() != null ? " --subscription " + quote(nsg.subscriptionId()) : "")
-                + " --resource-group " + quote(nsg.resourceGroup() != null ? nsg.resourceGroup() : "<resource-group>")
-                + " --template-file " + quote(templateFile);
-    }
-
     /** One {@code az} command per subnet and NIC, attaching the NSG again. */
     public static List<String> reattachCommands(NsgRestore restore) {
         List<String> commands = new ArrayList<>();
@@ -141,7 +132,7 @@ public final class RestoreTemplate {
     }
 
     /** A POSIX shell word: ids come from the log, so they are never trusted to be plain. */
-    static String quote(String value) {
+    public static String quote(String value) {
         return "'" + value.replace("'", "'\\''") + "'";
     }
 }

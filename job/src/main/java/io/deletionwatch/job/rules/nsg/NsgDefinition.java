@@ -6,8 +6,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToIntFunction;
 
@@ -72,11 +72,11 @@ public record NsgDefinition(
         Map<String, NsgSecurityRule> byName = new LinkedHashMap<>();
         for (NsgSecurityRule kept : rules) {
             if (kept.seen() > c.time()) {
-                byName.put(kept.name().toLowerCase(), kept); // a newer rule write or delete
+                byName.put(kept.name().toLowerCase(Locale.ROOT), kept); // a newer rule write or delete
             }
         }
         for (NsgSecurityRule written : c.rules()) {
-            byName.putIfAbsent(written.name().toLowerCase(), written);
+            byName.putIfAbsent(written.name().toLowerCase(Locale.ROOT), written);
         }
         boolean newest = c.time() >= lastSeen;
         return new NsgDefinition(
@@ -140,10 +140,10 @@ public record NsgDefinition(
     static List<String> union(List<String> a, List<String> b) {
         Map<String, String> byKey = new LinkedHashMap<>();
         for (String id : a) {
-            byKey.putIfAbsent(id.toLowerCase(), id);
+            byKey.putIfAbsent(id.toLowerCase(Locale.ROOT), id);
         }
         for (String id : b) {
-            byKey.putIfAbsent(id.toLowerCase(), id);
+            byKey.putIfAbsent(id.toLowerCase(Locale.ROOT), id);
         }
         return new ArrayList<>(byKey.values());
     }
@@ -210,7 +210,7 @@ public record NsgDefinition(
         List<String> moreSubnets = new ArrayList<>();
         List<String> moreNics = new ArrayList<>();
         for (String id : alsoAttachedTo) {
-            (id.toLowerCase().contains("/subnets/") ? moreSubnets : moreNics).add(id);
+            (id.toLowerCase(Locale.ROOT).contains("/subnets/") ? moreSubnets : moreNics).add(id);
         }
         return new NsgRestore(
                 nsgId,
@@ -222,10 +222,5 @@ public record NsgDefinition(
                 union(subnets, moreSubnets),
                 union(networkInterfaces, moreNics),
                 truncated);
-    }
-
-    /** Distinct ids, for tests and sizing. */
-    static List<String> distinct(List<String> ids) {
-        return new ArrayList<>(new LinkedHashSet<>(ids));
     }
 }

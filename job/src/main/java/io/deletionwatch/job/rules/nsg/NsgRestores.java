@@ -99,7 +99,7 @@ public final class NsgRestores {
     }
 
     private static List<String> only(List<String> ids, boolean subnets) {
-        return ids.stream().filter(id -> id.toLowerCase().contains("/subnets/") == subnets).toList();
+        return ids.stream().filter(id -> id.toLowerCase(java.util.Locale.ROOT).contains("/subnets/") == subnets).toList();
     }
 
     static final class Changes implements FlatMapFunction<ActivityEvent, NsgDefinitionChange> {
