@@ -23,7 +23,7 @@ import picocli.CommandLine;
 
 /**
  * docker-compose.yml and deploy/kubernetes/flinkdeployment.yaml agree with the README and with the
- * job's own command line. No Docker or Kubernetes runs here; CI also runs `docker-compose config`.
+ * job's own command line. No Docker or Kubernetes runs here; (CI installs nothing the README does not name, so it no longer runs `docker-compose config`).
  */
 class DeploymentFilesTest {
     static final Path ROOT = Path.of("..");
