@@ -389,7 +389,7 @@ final class BulkIndexer implements AutoCloseable {
 
     private Action deadLetter(Action refused, BulkResponseItem item) {
         String detail =
-                "create into "
+                (refused.isReplacement() ? "replace in " : "create into ")
                         + refused.index()
                         + (refused.id() == null ? "" : " with _id " + refused.id())
                         + " refused: "
