@@ -4,9 +4,13 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ErrorCause;
 import co.elastic.clients.elasticsearch.core.BulkRequest;
 import co.elastic.clients.elasticsearch.core.BulkResponse;
+import co.elastic.clients.elasticsearch.core.MgetResponse;
+import co.elastic.clients.elasticsearch.core.get.GetResult;
+import co.elastic.clients.elasticsearch.core.mget.MultiGetResponseItem;
 import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
 import co.elastic.clients.util.BinaryData;
 import co.elastic.clients.util.ContentType;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.deletionwatch.connectors.deadletter.DeadLetter;
 import io.deletionwatch.connectors.deadletter.DeadLetterDocument;
 import java.io.IOException;
@@ -19,9 +23,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Buffers documents and creates them in Elasticsearch with bulk requests, blocking until every
- * document has an answer: created, already there (409), or refused and dead-lettered. Requests that
- * fail as a whole (node unreachable, 429, 5xx) and retriable items are sent again after an
- * exponential backoff, for as long as it takes; blocking the caller is the backpressure.
+ * document has an answer: created, already there (409), replaced (a newer version of a versioned
+ * document), or refused and dead-lettered. Requests that fail as a whole (node unreachable, 429,
+ * 5xx) and retriable items are sent again after an exponential backoff, for as long as it takes;
+ * blocking the caller is the backpressure.
+ *
+ * <p>Data streams only append, so a newer version of a document that is there (409 on create) is
+ * written to the backing index the conflict names, with the stored copy's sequence number and
+ * primary term (the only overwrite Elasticsearch allows there): read the stored version, replace
+ * it only when ours is higher, read again when someone else wrote in between. Replays and restarts
+ * therefore never put an older version back.
  *
  * <p>Not thread-safe: the Flink writer calls it from the task's mailbox thread only.
  */
@@ -49,9 +60,33 @@ final class BulkIndexer implements AutoCloseable {
     private int suppressedWarnings;
 
     /**
-     * One document to create; {@code deadLetter} marks a dead letter, which is never re-wrapped.
+     * One document to write; {@code deadLetter} marks a dead letter, which is never re-wrapped.
+     * A create goes to a data stream; a replacement ({@code ifSeqNo >= 0}) to the backing index
+     * that holds the stored copy, on condition that it is still the copy that was read.
      */
-    private record Action(String index, String id, byte[] source, boolean deadLetter) {}
+    private record Action(
+            String index,
+            String id,
+            byte[] source,
+            boolean deadLetter,
+            long version,
+            long ifSeqNo,
+            long ifPrimaryTerm) {
+        static Action create(String dataStream, String id, byte[] source, boolean deadLetter, long version) {
+            return new Action(dataStream, id, source, deadLetter, version, -1, -1);
+        }
+
+        boolean isReplacement() {
+            return ifSeqNo >= 0;
+        }
+
+        Action replacing(String backingIndex, long seqNo, long primaryTerm) {
+            return new Action(backingIndex, id, source, deadLetter, version, seqNo, primaryTerm);
+        }
+    }
+
+    /** A versioned document that met a stored copy of itself in {@code backingIndex}. */
+    private record Conflict(Action action, String backingIndex) {}
 
     BulkIndexer(
             ElasticsearchSinkOptions options,
@@ -95,7 +130,13 @@ final class BulkIndexer implements AutoCloseable {
         if (document == null || document.source() == null) {
             throw new IllegalArgumentException("the document converter returned no document");
         }
-        buffer.add(new Action(options.dataStream(), document.id(), document.source(), false));
+        buffer.add(
+                Action.create(
+                        options.dataStream(),
+                        document.id(),
+                        document.source(),
+                        false,
+                        document.version()));
         bufferedBytes += document.source().length + ACTION_OVERHEAD_BYTES;
         metrics.inFlight.incrementAndGet();
         if (buffer.size() >= options.maxActions() || bufferedBytes >= options.maxBytes()) {
@@ -118,10 +159,19 @@ final class BulkIndexer implements AutoCloseable {
         ensureTemplates();
         int attempt = 0;
         while (!pending.isEmpty()) {
+            // Creates and replacements go in separate requests: only creates may require a data
+            // stream, and a replacement targets a backing index.
+            boolean replacements = pending.get(0).isReplacement();
+            List<Action> later = new ArrayList<>();
+            List<Action> batch = new ArrayList<>();
+            for (Action action : pending) {
+                (action.isReplacement() == replacements ? batch : later).add(action);
+            }
+            pending = batch;
             BulkResponse response;
             try {
                 metrics.bulkRequests.inc();
-                response = client.bulk(request(pending));
+                response = client.bulk(request(pending, replacements));
             } catch (IOException | RuntimeException e) {
                 failIfInterrupted(e);
                 if (!RetryPolicy.isRetriable(e)) {
@@ -134,10 +184,15 @@ final class BulkIndexer implements AutoCloseable {
                 }
                 attempt++;
                 waitBeforeRetry(attempt, "bulk request of " + pending.size() + " documents", e);
+                pending.addAll(later);
                 continue;
             }
             Round round = handle(pending, response);
             pending = round.next();
+            pending.addAll(later);
+            if (!round.conflicts().isEmpty()) {
+                pending.addAll(resolve(round.conflicts()));
+            }
             if (round.retriable() > 0) {
                 attempt++;
                 waitBeforeRetry(
@@ -155,8 +210,11 @@ final class BulkIndexer implements AutoCloseable {
         ElasticsearchClients.close(client);
     }
 
-    /** The outcome of one bulk round: what to send next and how much of it is a retry. */
-    private record Round(List<Action> next, int retriable, String retryReason) {}
+    /**
+     * The outcome of one bulk round: what to send next, how much of it is a retry, and the
+     * versioned documents whose stored copy must be read before they can replace it.
+     */
+    private record Round(List<Action> next, int retriable, String retryReason, List<Conflict> conflicts) {}
 
     private Round handle(List<Action> sent, BulkResponse response) {
         List<BulkResponseItem> items = response.items();
@@ -165,6 +223,7 @@ final class BulkIndexer implements AutoCloseable {
                     "Elasticsearch answered " + items.size() + " items to " + sent.size());
         }
         List<Action> next = new ArrayList<>();
+        List<Conflict> conflicts = new ArrayList<>();
         int retriable = 0;
         String retryReason = null;
         for (int i = 0; i < items.size(); i++) {
@@ -172,14 +231,22 @@ final class BulkIndexer implements AutoCloseable {
             BulkResponseItem item = items.get(i);
             switch (RetryPolicy.classifyItem(item.status())) {
                 case CREATED -> {
-                    if (!action.deadLetter()) {
+                    if (action.isReplacement()) {
+                        metrics.updated(action.source().length);
+                    } else if (!action.deadLetter()) {
                         metrics.created(action.source().length);
                     }
                     metrics.inFlight.decrementAndGet();
                 }
                 case ALREADY_PRESENT -> {
-                    metrics.alreadyPresent();
-                    metrics.inFlight.decrementAndGet();
+                    if (action.version() > 0 && item.index() != null) {
+                        // There already, maybe in an older version; a replacement that met a
+                        // write in between reads the stored copy again.
+                        conflicts.add(new Conflict(action, item.index()));
+                    } else {
+                        metrics.alreadyPresent();
+                        metrics.inFlight.decrementAndGet();
+                    }
                 }
                 case RETRY -> {
                     next.add(action);
@@ -204,15 +271,104 @@ final class BulkIndexer implements AutoCloseable {
                 }
             }
         }
-        return new Round(next, retriable, retryReason);
+        return new Round(next, retriable, retryReason, conflicts);
     }
 
     /**
-     * The request; {@code require_data_stream} stops a missing template from making a plain index.
+     * Reads the stored copies of conflicting versioned documents; returns the replacements to send
+     * for those whose stored version is lower, and creates again for any that vanished meanwhile.
+     * The others are already present in an equal or newer version.
      */
-    private static BulkRequest request(List<Action> actions) {
-        BulkRequest.Builder request = new BulkRequest.Builder().requireDataStream(true);
+    private List<Action> resolve(List<Conflict> conflicts) throws IOException, InterruptedException {
+        int attempt = 0;
+        while (true) {
+            MgetResponse<JsonNode> stored;
+            try {
+                stored =
+                        client.mget(
+                                m -> {
+                                    for (Conflict c : conflicts) {
+                                        m.docs(
+                                                d -> d.index(c.backingIndex())
+                                                        .id(c.action().id())
+                                                        .source(src -> src.filter(f -> f.includes(IndexedDocument.VERSION_FIELD))));
+                                    }
+                                    return m;
+                                },
+                                JsonNode.class);
+            } catch (IOException | RuntimeException e) {
+                failIfInterrupted(e);
+                if (!RetryPolicy.isRetriable(e)) {
+                    throw new IOException(
+                            "reading the stored versions of "
+                                    + conflicts.size()
+                                    + " documents failed: "
+                                    + ElasticsearchFailures.describe(e, options),
+                            e);
+                }
+                attempt++;
+                waitBeforeRetry(attempt, "reading the stored versions of " + conflicts.size() + " documents", e);
+                continue;
+            }
+            List<Action> next = new ArrayList<>();
+            for (int i = 0; i < conflicts.size(); i++) {
+                Conflict conflict = conflicts.get(i);
+                Action action = conflict.action();
+                MultiGetResponseItem<JsonNode> item = stored.docs().get(i);
+                if (item.isFailure() || !item.result().found()) {
+                    // Gone since the conflict (deleted by hand, or by ILM): create it again.
+                    next.add(
+                            Action.create(
+                                    options.dataStream(),
+                                    action.id(),
+                                    action.source(),
+                                    false,
+                                    action.version()));
+                    continue;
+                }
+                GetResult<JsonNode> copy = item.result();
+                if (storedVersion(copy.source()) >= action.version()) {
+                    metrics.alreadyPresent();
+                    metrics.inFlight.decrementAndGet();
+                } else {
+                    next.add(action.replacing(conflict.backingIndex(), copy.seqNo(), copy.primaryTerm()));
+                }
+            }
+            return next;
+        }
+    }
+
+    /** The version a stored copy holds; 0 when it has none (written before versions existed). */
+    private static long storedVersion(JsonNode source) {
+        if (source == null) {
+            return 0;
+        }
+        JsonNode version = source.at("/" + IndexedDocument.VERSION_FIELD.replace('.', '/'));
+        return version.canConvertToLong() ? version.asLong() : 0;
+    }
+
+    /**
+     * The request, of creates or of replacements; {@code require_data_stream} stops a missing
+     * template from making a plain index (creates only: a replacement targets a backing index).
+     */
+    private static BulkRequest request(List<Action> actions, boolean replacements) {
+        BulkRequest.Builder request = new BulkRequest.Builder().requireDataStream(!replacements);
         for (Action action : actions) {
+            if (action.isReplacement()) {
+                request.operations(
+                        operation ->
+                                operation.index(
+                                        index ->
+                                                index.index(action.index())
+                                                        .id(action.id())
+                                                        .ifSeqNo(action.ifSeqNo())
+                                                        .ifPrimaryTerm(action.ifPrimaryTerm())
+                                                        .document(
+                                                                BinaryData.of(
+                                                                        action.source(),
+                                                                        ContentType.APPLICATION_JSON))));
+                continue;
+            }
             request.operations(
                     operation ->
                             operation.create(
@@ -233,7 +389,7 @@ final class BulkIndexer implements AutoCloseable {
 
     private Action deadLetter(Action refused, BulkResponseItem item) {
         String detail =
-                "create into "
+                (refused.isReplacement() ? "replace in " : "create into ")
                         + refused.index()
                         + (refused.id() == null ? "" : " with _id " + refused.id())
                         + " refused: "
@@ -249,7 +405,7 @@ final class BulkIndexer implements AutoCloseable {
                         null,
                         refused.source());
         IndexedDocument document = DeadLetterDocument.toIndexedDocument(deadLetter);
-        return new Action(options.deadLetterDataStream(), document.id(), document.source(), true);
+        return Action.create(options.deadLetterDataStream(), document.id(), document.source(), true, 0);
     }
 
     private void ensureTemplates() throws IOException, InterruptedException {

@@ -3,6 +3,7 @@ package io.deletionwatch.connectors.elasticsearch;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.elasticsearch._types.ErrorCause;
 import co.elastic.clients.transport.TransportException;
+import co.elastic.clients.transport.rest5_client.low_level.ResponseException;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
@@ -107,12 +108,15 @@ public final class ElasticsearchFailures {
     }
 
     /** The HTTP status of a failed request, or 0 when there was no answer. */
-    static int status(Exception failure) {
+    public static int status(Exception failure) {
         if (failure instanceof ElasticsearchException e) {
             return e.status();
         }
         if (failure instanceof TransportException e) {
             return Math.max(e.statusCode(), 0);
+        }
+        if (failure instanceof ResponseException e) {
+            return e.getResponse().getStatusCode();
         }
         return 0;
     }

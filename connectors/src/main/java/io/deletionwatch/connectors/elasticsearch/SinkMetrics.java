@@ -18,6 +18,12 @@ public final class SinkMetrics {
     /** Documents answered 409: already there, e.g. after a replay; counted as success. */
     public static final String DOCUMENTS_ALREADY_PRESENT = "documentsAlreadyPresent";
 
+    /**
+     * Documents that replaced an older version of themselves (a finding that grew: a burst that
+     * went on, a sequence that gained evidence).
+     */
+    public static final String DOCUMENTS_UPDATED = "documentsUpdated";
+
     /** Documents refused (400 and other 4xx) and written to the dead-letter data stream. */
     public static final String DOCUMENTS_DEAD_LETTERED = "documentsDeadLettered";
 
@@ -35,6 +41,7 @@ public final class SinkMetrics {
 
     final Counter documentsSent;
     final Counter documentsAlreadyPresent;
+    final Counter documentsUpdated;
     final Counter documentsDeadLettered;
     final Counter deadLetterFailures;
     final Counter retries;
@@ -47,6 +54,7 @@ public final class SinkMetrics {
     private SinkMetrics(
             Counter documentsSent,
             Counter documentsAlreadyPresent,
+            Counter documentsUpdated,
             Counter documentsDeadLettered,
             Counter deadLetterFailures,
             Counter retries,
@@ -56,6 +64,7 @@ public final class SinkMetrics {
             Counter recordsOutErrors) {
         this.documentsSent = documentsSent;
         this.documentsAlreadyPresent = documentsAlreadyPresent;
+        this.documentsUpdated = documentsUpdated;
         this.documentsDeadLettered = documentsDeadLettered;
         this.deadLetterFailures = deadLetterFailures;
         this.retries = retries;
@@ -70,6 +79,7 @@ public final class SinkMetrics {
                 new SinkMetrics(
                         group.counter(DOCUMENTS_SENT),
                         group.counter(DOCUMENTS_ALREADY_PRESENT),
+                        group.counter(DOCUMENTS_UPDATED),
                         group.counter(DOCUMENTS_DEAD_LETTERED),
                         group.counter(DEAD_LETTER_FAILURES),
                         group.counter(RETRIES),
@@ -92,6 +102,7 @@ public final class SinkMetrics {
                 new SimpleCounter(),
                 new SimpleCounter(),
                 new SimpleCounter(),
+                new SimpleCounter(),
                 new SimpleCounter());
     }
 
@@ -103,6 +114,12 @@ public final class SinkMetrics {
 
     void alreadyPresent() {
         documentsAlreadyPresent.inc();
+    }
+
+    void updated(long bytes) {
+        documentsUpdated.inc();
+        recordsSend.inc();
+        bytesSend.inc(bytes);
     }
 
     void deadLettered() {

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A self-signed server certificate (by default for {@code localhost} and {@code 127.0.0.1}) in a
  * PKCS12 keystore, and a PKCS12 truststore holding just that certificate for clients; {@link
- * #writePem} exports both as PEM for servers that are not Java (nginx).
+ * #writePem} exports both as PEM for clients that read PEM (a CA file).
  *
  * <p>The JDK has no public API to sign a certificate, so {@code keytool} makes the key pair; the
  * truststore is written with {@link KeyStore}, which saves two more JVM starts.
@@ -121,7 +121,7 @@ record SelfSignedTls(
         }
     }
 
-    /** Writes the certificate and its private key (PKCS#8) as PEM files, as nginx reads them. */
+    /** Writes the certificate and its private key (PKCS#8) as PEM files, as TLS servers and clients outside Java read them. */
     void writePem(Path certificateFile, Path privateKeyFile) throws IOException {
         try {
             KeyStore server = KeyStore.getInstance("PKCS12");

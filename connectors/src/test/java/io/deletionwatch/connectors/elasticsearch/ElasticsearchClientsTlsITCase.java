@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.deletionwatch.connectors.localstack.ElasticsearchNodeExtension;
 import io.deletionwatch.connectors.localstack.ElasticsearchTestClient.Document;
-import io.deletionwatch.connectors.localstack.NginxTlsProxy;
+import io.deletionwatch.connectors.localstack.TlsAuthProxy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * TLS and authentication for real: the sink and the client against a secured endpoint, nginx with
+ * TLS and authentication for real: the sink and the client against a secured endpoint, the JDK's HTTPS server with
  * a self-signed certificate checking Elasticsearch's two credential types in front of a real node
  * (the node has no security module: it is not on Maven Central). What works is the whole sink in a
  * Flink job; what fails must fail at once, with one line saying what to fix, never be retried.
@@ -45,11 +45,11 @@ class ElasticsearchClientsTlsITCase {
     private static final String API_KEY = "VnVhQ2ZHY0JDZGJrUW0tZTVhT3g6dWkybHAyYXhUTm1zeWFrdzl0dk5udw==";
 
     @TempDir static Path dir;
-    private static NginxTlsProxy proxy;
+    private static TlsAuthProxy proxy;
 
     @BeforeAll
     static void startProxy() throws IOException {
-        proxy = NginxTlsProxy.start(ES.url(), PASSWORD, API_KEY);
+        proxy = TlsAuthProxy.start(ES.url(), PASSWORD, API_KEY);
     }
 
     @AfterAll
@@ -67,7 +67,7 @@ class ElasticsearchClientsTlsITCase {
                 options(namespace)
                         .credentials(
                                 new Credentials.Basic(
-                                        NginxTlsProxy.USER, Secret.file(password.toString())))
+                                        TlsAuthProxy.USER, Secret.file(password.toString())))
                         .build();
         List<IndexedDocument> documents = findings(12);
 
@@ -100,7 +100,7 @@ class ElasticsearchClientsTlsITCase {
                 options(namespace)
                         .credentials(
                                 new Credentials.Basic(
-                                        NginxTlsProxy.USER, Secret.file(password.toString())))
+                                        TlsAuthProxy.USER, Secret.file(password.toString())))
                         .build();
 
         String failure = catchJobFailure(findings(3), options);
@@ -110,17 +110,17 @@ class ElasticsearchClientsTlsITCase {
                         "cannot install the index templates: Elasticsearch at ["
                                 + proxy.url()
                                 + "] refused the credentials (user "
-                                + NginxTlsProxy.USER
+                                + TlsAuthProxy.USER
                                 + ", password from file:"
                                 + password
                                 + "): status 401: security_exception: "
-                                + NginxTlsProxy.UNAUTHENTICATED);
+                                + TlsAuthProxy.UNAUTHENTICATED);
         assertThat(ES.count(options.dataStream())).isZero();
     }
 
     @Test
     void anUntrustedCertificateFailsTheSinkAtOnceInsteadOfRetrying() throws Exception {
-        Path unrelated = NginxTlsProxy.unrelatedCaFile(dir);
+        Path unrelated = TlsAuthProxy.unrelatedCaFile(dir);
         Path apiKey = Files.writeString(dir.resolve("es-api-key-2"), API_KEY);
         ElasticsearchSinkOptions options =
                 options(ElasticsearchNodeExtension.uniqueNamespace())
@@ -169,7 +169,7 @@ class ElasticsearchClientsTlsITCase {
                                 + proxy.url()
                                 + "] refused the credentials (the API key from env:ES_API_KEY):"
                                 + " status 401: security_exception: "
-                                + NginxTlsProxy.UNAUTHENTICATED);
+                                + TlsAuthProxy.UNAUTHENTICATED);
         assertThatThrownBy(
                         () ->
                                 ElasticsearchClients.checkConnection(
@@ -179,10 +179,10 @@ class ElasticsearchClientsTlsITCase {
                         "Elasticsearch at ["
                                 + proxy.url()
                                 + "] refused the credentials (user "
-                                + NginxTlsProxy.USER
+                                + TlsAuthProxy.USER
                                 + ", password from env:ES_PASSWORD): status 401:"
                                 + " security_exception: "
-                                + NginxTlsProxy.UNAUTHENTICATED);
+                                + TlsAuthProxy.UNAUTHENTICATED);
         assertThatThrownBy(
                         () ->
                                 ElasticsearchClients.checkConnection(
@@ -192,7 +192,7 @@ class ElasticsearchClientsTlsITCase {
                                 + proxy.url()
                                 + "] refused the credentials (none were given: set ES_API_KEY or"
                                 + " ES_USERNAME and ES_PASSWORD): status 401: security_exception: "
-                                + NginxTlsProxy.UNAUTHENTICATED);
+                                + TlsAuthProxy.UNAUTHENTICATED);
     }
 
     @Test
@@ -216,8 +216,8 @@ class ElasticsearchClientsTlsITCase {
 
     @Test
     void aCertificateForAnotherHostNameIsRefused() throws Exception {
-        try (NginxTlsProxy elsewhere =
-                NginxTlsProxy.start(ES.url(), PASSWORD, API_KEY, "dns:es.elsewhere.example")) {
+        try (TlsAuthProxy elsewhere =
+                TlsAuthProxy.start(ES.url(), PASSWORD, API_KEY, "dns:es.elsewhere.example")) {
             assertThatThrownBy(
                             () ->
                                     ElasticsearchClients.checkConnection(
@@ -264,7 +264,7 @@ class ElasticsearchClientsTlsITCase {
     }
 
     private static Credentials basic() {
-        return new Credentials.Basic(NginxTlsProxy.USER, Secret.environment("ES_PASSWORD"));
+        return new Credentials.Basic(TlsAuthProxy.USER, Secret.environment("ES_PASSWORD"));
     }
 
     private static ElasticsearchSinkOptions.Builder options(String namespace) {

@@ -1,6 +1,7 @@
 package io.deletionwatch.connectors.elasticsearch;
 
 import static io.deletionwatch.connectors.elasticsearch.SampleFindings.findings;
+import static io.deletionwatch.connectors.elasticsearch.SampleFindings.versioned;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.deletionwatch.connectors.localstack.ElasticsearchNode;
@@ -156,6 +157,61 @@ class ElasticsearchSinkWriterITCase {
         } finally {
             node.close();
         }
+    }
+
+    @Test
+    void aNewerVersionReplacesTheStoredFindingAndAnOlderOrEqualOneChangesNothing() throws Exception {
+        ElasticsearchSinkOptions options = options().build();
+        SinkMetrics metrics = metrics();
+        try (ElasticsearchSinkWriter<IndexedDocument> writer =
+                writer(options, new ManualTime(), metrics)) {
+            writeAndFlush(writer, versioned(1, 10));
+            writeAndFlush(writer, versioned(1, 35));
+            assertThat(storedCounts(options)).containsExactly(35L);
+            assertThat(metrics.documentsSent.getCount()).isEqualTo(1);
+            assertThat(metrics.documentsUpdated.getCount()).isEqualTo(1);
+
+            writeAndFlush(writer, versioned(1, 20)); // an older version, e.g. from a replay
+            writeAndFlush(writer, versioned(1, 35)); // the same version again
+
+            assertThat(storedCounts(options)).containsExactly(35L);
+            assertThat(metrics.documentsUpdated.getCount()).isEqualTo(1);
+            assertThat(metrics.documentsAlreadyPresent.getCount()).isEqualTo(2);
+            assertThat(metrics.inFlight.get()).isZero();
+        }
+    }
+
+    @Test
+    void versionsOfOneFindingInOneBulkRequestEndAtTheHighest() throws Exception {
+        ElasticsearchSinkOptions options = options().maxActions(100).build();
+        SinkMetrics metrics = metrics();
+        try (ElasticsearchSinkWriter<IndexedDocument> writer =
+                writer(options, new ManualTime(), metrics)) {
+            for (IndexedDocument version : List.of(versioned(2, 10), versioned(2, 35), versioned(2, 30), versioned(3, 12))) {
+                writer.write(version, null);
+            }
+            writer.flush(false);
+
+            assertThat(storedCounts(options)).containsExactlyInAnyOrder(35L, 12L);
+            assertThat(metrics.documentsSent.getCount()).isEqualTo(2);
+            assertThat(metrics.documentsUpdated.getCount()).isEqualTo(1);
+            assertThat(metrics.documentsAlreadyPresent.getCount()).isEqualTo(1);
+            assertThat(metrics.inFlight.get()).isZero();
+        }
+    }
+
+    private static void writeAndFlush(ElasticsearchSinkWriter<IndexedDocument> writer, IndexedDocument document)
+            throws Exception {
+        writer.write(document, null);
+        writer.flush(false);
+    }
+
+    /** The count of every stored finding: one document per id, whatever was written. */
+    private static List<Long> storedCounts(ElasticsearchSinkOptions options) {
+        ES.refresh(options.dataStream());
+        return ES.all(options.dataStream()).stream()
+                .map(d -> d.source().at("/deletion_watch/count").asLong())
+                .toList();
     }
 
     private static ElasticsearchSinkOptions.Builder options() {

@@ -70,6 +70,18 @@ final class SampleFindings {
         return finding;
     }
 
+    /** Version {@code version} of finding {@code n}: a burst of {@code version} deletions. */
+    static IndexedDocument versioned(int n, long version) {
+        ObjectNode json = json(n);
+        json.put("message", "alice@contoso.com deleted " + version + " resources");
+        json.putObject("deletion_watch").put("count", version).put("version", version);
+        try {
+            return new IndexedDocument(id(n), MAPPER.writeValueAsBytes(json), version);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static ObjectNode parse(byte[] source) {
         try {
             return (ObjectNode) MAPPER.readTree(source);

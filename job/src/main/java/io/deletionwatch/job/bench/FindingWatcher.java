@@ -3,14 +3,17 @@ package io.deletionwatch.job.bench;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ExpandWildcard;
 import co.elastic.clients.elasticsearch._types.SortOrder;
+import co.elastic.clients.elasticsearch.core.SearchRequest;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.deletionwatch.connectors.elasticsearch.SearchWhenReady;
 import io.deletionwatch.job.bench.ActivityLogGenerator.ExpectedFinding;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -68,17 +71,23 @@ final class FindingWatcher implements AutoCloseable {
 
     /** One search: the newest findings first; anything not seen before is new. */
     void poll() throws IOException {
-        SearchResponse<JsonNode> response =
-                client.search(
-                        s -> s.index(dataStream)
-                                .ignoreUnavailable(true)
-                                .allowNoIndices(true)
-                                .expandWildcards(ExpandWildcard.All)
-                                .size(1000)
-                                .trackTotalHits(t -> t.enabled(false))
-                                .sort(o -> o.field(f -> f.field("event.created").order(SortOrder.Desc)))
-                                .source(src -> src.filter(f -> f.includes("rule.id", "azure.resource.id", "user.id"))),
+        Optional<SearchResponse<JsonNode>> answer =
+                SearchWhenReady.search(
+                        client,
+                        SearchRequest.of(
+                                s -> s.index(dataStream)
+                                        .ignoreUnavailable(true)
+                                        .allowNoIndices(true)
+                                        .expandWildcards(ExpandWildcard.All)
+                                        .size(1000)
+                                        .trackTotalHits(t -> t.enabled(false))
+                                        .sort(o -> o.field(f -> f.field("event.created").order(SortOrder.Desc)))
+                                        .source(src -> src.filter(f -> f.includes("rule.id", "azure.resource.id", "user.id")))),
                         JsonNode.class);
+        if (answer.isEmpty()) {
+            return; // the data stream's first shard is not allocated yet
+        }
+        SearchResponse<JsonNode> response = answer.get();
         long now = System.currentTimeMillis();
         for (Hit<JsonNode> hit : response.hits().hits()) {
             if (!seenIds.add(hit.id())) {

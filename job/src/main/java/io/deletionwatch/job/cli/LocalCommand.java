@@ -2,11 +2,13 @@ package io.deletionwatch.job.cli;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ExpandWildcard;
+import co.elastic.clients.elasticsearch.core.SearchRequest;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.deletionwatch.connectors.elasticsearch.ElasticsearchClients;
 import io.deletionwatch.connectors.elasticsearch.ElasticsearchSinkOptions;
+import io.deletionwatch.connectors.elasticsearch.SearchWhenReady;
 import io.deletionwatch.connectors.localstack.ElasticsearchNode;
 import io.deletionwatch.connectors.localstack.KafkaBroker;
 import io.deletionwatch.connectors.localstack.TopicPublisher;
@@ -24,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -89,6 +92,8 @@ final class LocalCommand implements Callable<Integer> {
     @Mixin DetectionOptions detection;
 
     private final List<AutoCloseable> started = new ArrayList<>();
+    /** Whether a search of the findings has been answered yet (for the time-out's message). */
+    private boolean findingsSearchable;
 
     @Override
     public Integer call() throws Exception {
@@ -212,7 +217,15 @@ final class LocalCommand implements Callable<Integer> {
                     }
                     if (System.nanoTime() > deadline) {
                         throw new IllegalStateException(
-                                "the sample was not processed within " + timeout.toSeconds() + " s; " + seen.size() + " findings so far");
+                                "the sample was not processed within "
+                                        + timeout.toSeconds()
+                                        + " s; "
+                                        + seen.size()
+                                        + " findings so far"
+                                        + (findingsSearchable
+                                                ? ""
+                                                : "; the findings data stream never became searchable"
+                                                        + " (not created, or its shard not allocated)"));
                     }
                 }
                 job.getJobStatus().thenAccept(status -> {
@@ -227,18 +240,25 @@ final class LocalCommand implements Callable<Integer> {
         }
     }
 
-    private static List<JsonNode> newFindings(ElasticsearchClient client, Set<String> seen) throws IOException {
-        SearchResponse<JsonNode> response =
-                client.search(
-                        s -> s.index("logs-deletion_watch.findings-*")
-                                .ignoreUnavailable(true)
-                                .allowNoIndices(true)
-                                .expandWildcards(ExpandWildcard.All)
-                                .size(1000)
-                                .sort(o -> o.field(f -> f.field("event.created"))),
+    /**
+     * The findings not seen before; none while the data stream's first shard is not allocated yet
+     * (a cold node answers 503 then), which the overall --timeout bounds.
+     */
+    private List<JsonNode> newFindings(ElasticsearchClient client, Set<String> seen) throws IOException {
+        Optional<SearchResponse<JsonNode>> response =
+                SearchWhenReady.search(
+                        client,
+                        SearchRequest.of(
+                                s -> s.index("logs-deletion_watch.findings-*")
+                                        .ignoreUnavailable(true)
+                                        .allowNoIndices(true)
+                                        .expandWildcards(ExpandWildcard.All)
+                                        .size(1000)
+                                        .sort(o -> o.field(f -> f.field("event.created")))),
                         JsonNode.class);
+        findingsSearchable |= response.isPresent();
         List<JsonNode> fresh = new ArrayList<>();
-        for (Hit<JsonNode> hit : response.hits().hits()) {
+        for (Hit<JsonNode> hit : response.map(r -> r.hits().hits()).orElse(List.of())) {
             if (seen.add(hit.id())) {
                 fresh.add(hit.source());
             }

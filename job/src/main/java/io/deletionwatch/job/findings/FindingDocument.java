@@ -28,7 +28,18 @@ public final class FindingDocument {
     private FindingDocument() {}
 
     public static IndexedDocument toIndexedDocument(Finding finding) {
-        return new IndexedDocument(finding.id(), toBytes(finding));
+        return new IndexedDocument(finding.id(), toBytes(finding), version(finding));
+    }
+
+    /**
+     * A number that only grows between versions of one finding, so that the sink replaces a stored
+     * finding by a later version and never by an earlier or equal one: a burst's count of distinct
+     * resources (each update has more), else the number of evidence events (a sequence that
+     * gained some), at least 1.
+     */
+    public static long version(Finding finding) {
+        Long count = finding.details().count();
+        return Math.max(1, count != null ? count : finding.evidence().size());
     }
 
     public static byte[] toBytes(Finding finding) {
@@ -124,6 +135,7 @@ public final class FindingDocument {
 
         ObjectNode dw = doc.putObject("deletion_watch");
         dw.put("severity", f.severity().label());
+        dw.put("version", version(f));
         dw.put("principal_type", caller.principalType());
         strings(dw.putArray("insider_threat_matrix"), f.rule().insiderThreatMatrix());
         dw.put("allowlisted", f.allowlisted());

@@ -8,9 +8,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,18 +41,29 @@ class KibanaFixtureTest {
                 .isEqualTo(Files.readAllLines(FIXTURE));
     }
 
-    /** As Elasticsearch keeps them: the first version of each id; without event.created; sorted. */
+    /**
+     * As Elasticsearch keeps them: the last (highest) version of each id, which replaces the earlier
+     * ones; without event.created; sorted.
+     */
     static List<String> canonical(List<String> lines) throws Exception {
-        Set<String> ids = new HashSet<>();
-        List<String> out = new ArrayList<>();
+        Map<String, ObjectNode> latest = new HashMap<>();
         for (String line : lines) {
             ObjectNode finding = (ObjectNode) JSON.readTree(line);
-            if (ids.add(finding.at("/event/id").asText())) {
-                ((ObjectNode) finding.get("event")).remove("created");
-                out.add(JSON.writeValueAsString(JSON.treeToValue(finding, Object.class)));
-            }
+            latest.merge(
+                    finding.at("/event/id").asText(),
+                    finding,
+                    (kept, next) -> version(next) > version(kept) ? next : kept);
+        }
+        List<String> out = new ArrayList<>();
+        for (ObjectNode finding : latest.values()) {
+            ((ObjectNode) finding.get("event")).remove("created");
+            out.add(JSON.writeValueAsString(JSON.treeToValue(finding, Object.class)));
         }
         out.sort(null);
         return out;
+    }
+
+    private static long version(ObjectNode finding) {
+        return finding.at("/deletion_watch/version").asLong();
     }
 }

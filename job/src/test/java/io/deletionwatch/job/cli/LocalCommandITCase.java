@@ -24,13 +24,33 @@ class LocalCommandITCase {
 
     @TempDir Path dir;
 
+    /**
+     * The README's first command as a newcomer types it: {@code bin/deletion-watch local} (the
+     * script, the shaded jar this build made) with an empty server cache, so the Kafka and
+     * Elasticsearch jars are fetched and the node starts cold, as on a fresh machine.
+     */
     @Test
-    void shouldShowAFindingForEveryIncidentOfTheBundledSample() {
-        CliRun run = CliRun.of("local", "--exit-when-done", "--timeout", "4m");
+    void shouldShowAFindingForEveryIncidentOfTheBundledSampleFromAnEmptyCache() throws Exception {
+        Path cache = Files.createDirectories(dir.resolve("empty-cache"));
+        Path output = dir.resolve("local.out");
+        ProcessBuilder builder =
+                new ProcessBuilder("bash", Path.of("..", "bin", "deletion-watch").toString(), "local", "--exit-when-done", "--timeout", "4m")
+                        .redirectErrorStream(true)
+                        .redirectOutput(output.toFile());
+        builder.environment().put("DELETION_WATCH_CACHE", cache.toString());
+        builder.environment().put("DELETION_WATCH_LOG_DIR", dir.resolve("logs").toString());
+        Process local = builder.start();
+        try {
+            assertThat(local.waitFor(10, TimeUnit.MINUTES)).as("local finished").isTrue();
+        } finally {
+            local.destroyForcibly();
+        }
+        String out = Files.readString(output);
 
-        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
-        List<String> findingLines = run.out().lines().filter(l -> l.startsWith("  +")).toList();
-        assertThat(findingLines).hasSize(11);
+        assertThat(local.exitValue()).as(out).isZero();
+        assertThat(out).doesNotContain("building"); // the jar of this build, not a nested one
+        List<String> findingLines = out.lines().filter(l -> l.startsWith("  +")).toList();
+        assertThat(findingLines).as(out).hasSize(11);
         for (String rule :
                 List.of(
                         "nsg-deleted",
@@ -42,7 +62,8 @@ class LocalCommandITCase {
                         "logging-disabled-then-deletion")) {
             assertThat(findingLines).as(rule).anyMatch(l -> l.contains(" " + rule + " "));
         }
-        assertThat(run.out()).contains("Done: 11 findings from 107 records.");
+        assertThat(out).contains("Done: 11 findings from 107 records.");
+        assertThat(cache.resolve("servers")).isDirectory(); // the servers came into the empty cache
     }
 
     @Test

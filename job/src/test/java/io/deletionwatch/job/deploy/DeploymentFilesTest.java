@@ -23,7 +23,8 @@ import picocli.CommandLine;
 
 /**
  * docker-compose.yml and deploy/kubernetes/flinkdeployment.yaml agree with the README and with the
- * job's own command line. No Docker or Kubernetes runs here; CI also runs `docker-compose config`.
+ * job's own command line. No Docker, Compose or Kubernetes runs here (the tests need nothing the
+ * README does not name), so these checks are the file's only validation in the build.
  */
 class DeploymentFilesTest {
     static final Path ROOT = Path.of("..");

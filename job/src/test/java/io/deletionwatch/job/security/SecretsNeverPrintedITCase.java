@@ -12,7 +12,7 @@ import io.deletionwatch.connectors.elasticsearch.Secret;
 import io.deletionwatch.connectors.localstack.ElasticsearchNodeExtension;
 import io.deletionwatch.connectors.localstack.KafkaBroker;
 import io.deletionwatch.connectors.localstack.KafkaBrokerExtension;
-import io.deletionwatch.connectors.localstack.NginxTlsProxy;
+import io.deletionwatch.connectors.localstack.TlsAuthProxy;
 import io.deletionwatch.connectors.localstack.TopicPublisher;
 import io.deletionwatch.connectors.source.ConsumerLag;
 import io.deletionwatch.connectors.source.EventHubsConnectionString;
@@ -63,7 +63,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs the job with known secrets, used for real (the broker checks the Event Hubs connection
- * string, nginx in front of Elasticsearch the password and the API key), and scans everything it
+ * string, the TLS proxy in front of Elasticsearch the password and the API key), and scans everything it
  * printed and wrote for them: logs, standard output and error, exception messages, the job's
  * configuration and plan as Flink's REST API shows them, the serialized job graph the JobManager
  * keeps and ships, checkpoints, {@code --help}. The job in this JVM reads the connection string
@@ -89,11 +89,11 @@ class SecretsNeverPrintedITCase {
                     CONNECTION_STRING,
                     SHARED_ACCESS_KEY,
                     ES_PASSWORD,
-                    base64(NginxTlsProxy.USER + ":" + ES_PASSWORD),
+                    base64(TlsAuthProxy.USER + ":" + ES_PASSWORD),
                     API_KEY,
                     API_KEY_SECRET,
                     WRONG_PASSWORD,
-                    base64(NginxTlsProxy.USER + ":" + WRONG_PASSWORD),
+                    base64(TlsAuthProxy.USER + ":" + WRONG_PASSWORD),
                     WRONG_API_KEY,
                     "wr0ng-api-key-3e8f");
 
@@ -113,11 +113,11 @@ class SecretsNeverPrintedITCase {
                             .build());
 
     @TempDir static Path dir;
-    private static NginxTlsProxy proxy;
+    private static TlsAuthProxy proxy;
 
     @BeforeAll
     static void startProxy() throws IOException {
-        proxy = NginxTlsProxy.start(ES.url(), ES_PASSWORD, API_KEY);
+        proxy = TlsAuthProxy.start(ES.url(), ES_PASSWORD, API_KEY);
     }
 
     @AfterAll
@@ -167,7 +167,7 @@ class SecretsNeverPrintedITCase {
                             .caCertificateFile(proxy.caFile().toString())
                             .credentials(
                                     new Credentials.Basic(
-                                            NginxTlsProxy.USER,
+                                            TlsAuthProxy.USER,
                                             Secret.file(passwordFile.toString())))
                             .dataStream(findings)
                             .deadLetterDataStream("logs-deletion_watch.deadletter-" + namespace)
@@ -190,7 +190,7 @@ class SecretsNeverPrintedITCase {
             try {
                 publish(broker, topic, 3);
                 Eventually.await(
-                        "three findings through nginx", Duration.ofMinutes(3), () -> count(findings) == 3);
+                        "three findings through the TLS proxy", Duration.ofMinutes(3), () -> count(findings) == 3);
                 try (Admin admin = Admin.create(broker.eventHubsClientProperties())) {
                     Eventually.await(
                             "a checkpoint with every record",
@@ -232,7 +232,7 @@ class SecretsNeverPrintedITCase {
     void runSaysWhichCredentialWasRefusedInOneLineWithoutTheSecret() throws Exception {
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put("EVENTHUBS_CONNECTION_STRING", CONNECTION_STRING);
-        environment.put("ES_USERNAME", NginxTlsProxy.USER);
+        environment.put("ES_USERNAME", TlsAuthProxy.USER);
         environment.put("ES_PASSWORD", WRONG_PASSWORD);
         List<String> arguments = new ArrayList<>(runArguments());
         // Elasticsearch is checked before the job starts: Kafka is never reached.
@@ -250,10 +250,10 @@ class SecretsNeverPrintedITCase {
                         "deletion-watch run: Elasticsearch at ["
                                 + proxy.url()
                                 + "] refused the credentials (user "
-                                + NginxTlsProxy.USER
+                                + TlsAuthProxy.USER
                                 + ", password from env:ES_PASSWORD): status 401:"
                                 + " security_exception: "
-                                + NginxTlsProxy.UNAUTHENTICATED
+                                + TlsAuthProxy.UNAUTHENTICATED
                                 + "\n");
         assertThat(apiKey.exitCode()).as(apiKey.err()).isEqualTo(2);
         assertThat(apiKey.err())
@@ -262,7 +262,7 @@ class SecretsNeverPrintedITCase {
                                 + proxy.url()
                                 + "] refused the credentials (the API key from env:ES_API_KEY):"
                                 + " status 401: security_exception: "
-                                + NginxTlsProxy.UNAUTHENTICATED
+                                + TlsAuthProxy.UNAUTHENTICATED
                                 + "\n");
         Map<String, String> seen = new LinkedHashMap<>();
         seen.putAll(password.everything("run with a wrong password"));
@@ -306,7 +306,7 @@ class SecretsNeverPrintedITCase {
     void helpOfEveryCommandHoldsNoSecret() throws Exception {
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put("EVENTHUBS_CONNECTION_STRING", CONNECTION_STRING);
-        environment.put("ES_USERNAME", NginxTlsProxy.USER);
+        environment.put("ES_USERNAME", TlsAuthProxy.USER);
         environment.put("ES_PASSWORD", ES_PASSWORD);
         Map<String, String> seen = new LinkedHashMap<>();
         for (List<String> help :

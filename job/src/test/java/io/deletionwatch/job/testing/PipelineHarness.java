@@ -78,20 +78,27 @@ public final class PipelineHarness {
             throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(parallelism);
-        DataStream<ParsedRecord> parsed =
-                env.fromData(records, TypeInformation.of(KafkaRecord.class))
-                        .setParallelism(1)
-                        .flatMap(new ParseFunction(new ActivityLogParser(config.maxRecordBytes())))
-                        .setParallelism(1)
-                        .assignTimestampsAndWatermarks(everyEvent(config.outOfOrderness()))
-                        .setParallelism(1);
-        DeletionWatchPipeline.Outputs outputs = DeletionWatchPipeline.build(parsed, rules, config);
+        DeletionWatchPipeline.Outputs outputs = DeletionWatchPipeline.build(parsed(env, config, records), rules, config);
         CollectingSink<Finding> findings = new CollectingSink<>();
         CollectingSink<DeadLetter> deadLetters = new CollectingSink<>();
         outputs.findings().sinkTo(findings).setParallelism(1);
         outputs.deadLetters().sinkTo(deadLetters).setParallelism(1);
         env.execute("pipeline harness");
         return new Result(findings.drain(), deadLetters.drain());
+    }
+
+    /**
+     * The records as the pipeline's input, parsed in order with a watermark after every event, so
+     * that event time moves exactly with the records.
+     */
+    public static DataStream<ParsedRecord> parsed(
+            StreamExecutionEnvironment env, DetectionConfig config, List<KafkaRecord> records) {
+        return env.fromData(records, TypeInformation.of(KafkaRecord.class))
+                .setParallelism(1)
+                .flatMap(new ParseFunction(new ActivityLogParser(config.maxRecordBytes())))
+                .setParallelism(1)
+                .assignTimestampsAndWatermarks(everyEvent(config.outOfOrderness()))
+                .setParallelism(1);
     }
 
     /** Bounded out-of-orderness, the watermark emitted after every event. */

@@ -2,19 +2,30 @@ package io.deletionwatch.job.testing;
 
 import io.deletionwatch.connectors.source.KafkaRecord;
 import java.io.IOException;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The public sample records in ../shared/samples and records read from them. */
+/**
+ * The public sample records in the test resources' {@code public-samples/} (their sources and
+ * licences in its {@code SOURCES.txt}) and records read from them.
+ */
 public final class Samples {
+    private static final String DIR = "/public-samples/";
+
     private Samples() {}
 
     public static Path dir() {
-        Path fromModule = Path.of("..", "..", "shared", "samples");
-        if (Files.isDirectory(fromModule)) {
-            return fromModule;
+        URL sources = Samples.class.getResource(DIR + "SOURCES.txt");
+        if (sources == null) {
+            throw new IllegalStateException("the test resources have no " + DIR);
         }
-        return Path.of("..", "shared", "samples");
+        try {
+            return Path.of(sources.toURI()).getParent();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public static byte[] bytes(String name) {
