@@ -62,7 +62,7 @@ class LocalCommandITCase {
                         "logging-disabled-then-deletion")) {
             assertThat(findingLines).as(rule).anyMatch(l -> l.contains(" " + rule + " "));
         }
-        assertThat(out).contains("Done: 11 findings from 107 records.");
+        assertThat(out).contains("Done: 11 findings from 112 records.");
         assertThat(cache.resolve("servers")).isDirectory(); // the servers came into the empty cache
     }
 

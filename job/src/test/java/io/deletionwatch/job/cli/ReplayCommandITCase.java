@@ -60,13 +60,13 @@ class ReplayCommandITCase {
         assertThat(run.exitCode()).as(run.err()).isZero();
         Matcher summary = SUMMARY.matcher(run.err().strip().lines().reduce((a, b) -> b).orElse(""));
         assertThat(summary.matches()).as(run.err()).isTrue();
-        assertThat(summary.group(1)).isEqualTo("107");
-        assertThat(summary.group(2)).isEqualTo("107");
+        assertThat(summary.group(1)).isEqualTo("112");
+        assertThat(summary.group(2)).isEqualTo("112");
         assertThat(Long.parseLong(summary.group(3))).isEqualTo(activityLogRecords(sampleLines));
         assertThat(summary.group(5)).isEqualTo(topic);
         assertThat(summary.group(6)).isEqualTo(broker.eventHubsBootstrap());
         // Every line of the sample is an envelope: each is one Kafka record, byte for byte.
-        assertThat(consume(topic, 107)).containsExactlyInAnyOrderElementsOf(sampleLines);
+        assertThat(consume(topic, 112)).containsExactlyInAnyOrderElementsOf(sampleLines);
         System.out.println("ReplayCommandITCase unlimited: " + run.err().strip());
     }
 

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -100,6 +101,23 @@ public final class DemoSample {
      */
     public static List<Op> incidents(Duration shift) {
         List<Op> ops = new ArrayList<>();
+        // 10:01-10:03 the pipeline writes the three NSGs that will be deleted, with their rules:
+        // what the deletion findings' restore templates put back
+        ops.add(Op.write(LEGACY_NSG).by(TestCaller.TERRAFORM).at(minute(1, 4).plus(shift))
+                .response(NsgBodiesForRestore.nsg("westeurope", Map.of("owner", "netops"),
+                        List.of(new NsgBodiesForRestore.Rule("allow-http", 100, "Inbound", "Allow", "Tcp", "Internet", "80", "legacy web")),
+                        List.of(), List.of())));
+        ops.add(Op.write(PAYMENTS_NSG).by(TestCaller.TERRAFORM).at(minute(2, 9).plus(shift))
+                .response(NsgBodiesForRestore.nsg("westeurope", Map.of("owner", "payments", "env", "prod"),
+                        List.of(new NsgBodiesForRestore.Rule("allow-https", 100, "Inbound", "Allow", "Tcp", "Internet", "443", "card checkout"),
+                                new NsgBodiesForRestore.Rule("allow-app-from-vnet", 110, "Inbound", "Allow", "Tcp", "VirtualNetwork", "8443", null),
+                                new NsgBodiesForRestore.Rule("deny-all-inbound", 4000, "Inbound", "Deny", "*", "*", "*", "PCI: nothing else")),
+                        List.of(), List.of())));
+        ops.add(Op.write(DB_NSG).by(TestCaller.TERRAFORM).at(minute(3, 15).plus(shift))
+                .response(NsgBodiesForRestore.nsg("westeurope", Map.of("owner", "dba"),
+                        List.of(new NsgBodiesForRestore.Rule("allow-sql-from-app", 100, "Inbound", "Allow", "Tcp", "10.20.0.0/16", "1433", null),
+                                new NsgBodiesForRestore.Rule("allow-bastion-ssh", 110, "Inbound", "Allow", "Tcp", "10.0.0.0/24", "22", "bastion only")),
+                        List.of(DB_SUBNET), List.of(DB_NIC))));
         // 10:05 the payments subnet gets its NSG (the pipeline), 10:20 bob opens RDP to the world
         ops.add(Op.write(PAYMENTS_SUBNET).by(TestCaller.TERRAFORM).at(minute(5, 12).plus(shift))
                 .request(TestBodies.subnet("payments", PAYMENTS_NSG))
