@@ -104,6 +104,9 @@ public final class Benchmark {
         StateStage.Result state = StateStage.run(s.stateKeys(), config, s.parallelism(), Duration.ofMinutes(10));
         step(out, started, "  %.0f savepoint bytes per key (%,d -> %,d bytes), %.0f heap bytes per key",
                 state.bytesPerKey(), state.savepointBytesBefore(), state.savepointBytesAfter(), state.heapBytesPerKey());
+        StateStage.NsgDefinitionBytes nsg = StateStage.nsgDefinitionBytes();
+        step(out, started, "  nsg-definitions: %d bytes per NSG (5 rules, 2 subnets, 2 NICs, 2 tags; Flink serializer) + %d bytes key and TTL; at most %d bytes",
+                nsg.typical(), nsg.keyBytes(), nsg.atCap());
 
         BenchReport report = new BenchReport(
                 s.mode(),

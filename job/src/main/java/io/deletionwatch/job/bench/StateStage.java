@@ -212,4 +212,37 @@ final class StateStage {
             };
         }
     }
+
+    /**
+     * What {@code nsg-definitions} keeps per NSG whose writes were seen, measured with Flink's
+     * serializer: a typical NSG (5 rules with a description each, 2 subnets, 2 NICs, 2 tags) and one
+     * at the cap. The state backend adds the key (the NSG id, about 150 bytes) and a TTL timestamp.
+     */
+    record NsgDefinitionBytes(int typical, int atCap, int keyBytes) {}
+
+    static NsgDefinitionBytes nsgDefinitionBytes() {
+        String nsg = Resources.id(Resources.NETWORK);
+        String group = nsg.substring(0, nsg.indexOf("/providers/"));
+        java.util.List<io.deletionwatch.job.findings.NsgSecurityRule> rules = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            rules.add(new io.deletionwatch.job.findings.NsgSecurityRule(
+                    "allow-app-" + i, 100 + 10 * i, "Inbound", "Allow", "Tcp", java.util.List.of("10.20." + i + ".0/24"),
+                    java.util.List.of("*"), java.util.List.of("*"), java.util.List.of(String.valueOf(8000 + i)),
+                    "application tier " + i, 1L, false));
+        }
+        java.util.List<String> subnets = java.util.List.of(
+                group + "/providers/Microsoft.Network/virtualNetworks/vnet-hub/subnets/app",
+                group + "/providers/Microsoft.Network/virtualNetworks/vnet-hub/subnets/web");
+        java.util.List<String> nics = java.util.List.of(
+                group + "/providers/Microsoft.Network/networkInterfaces/vm-app-1-nic",
+                group + "/providers/Microsoft.Network/networkInterfaces/vm-app-2-nic");
+        var typical = io.deletionwatch.job.rules.nsg.NsgDefinition.of(nsg, java.util.List.of(
+                new io.deletionwatch.job.rules.nsg.NsgDefinitionChange(
+                        io.deletionwatch.job.rules.nsg.NsgDefinitionChange.Kind.NSG_WRITTEN, nsg.toLowerCase(java.util.Locale.ROOT), nsg, 1L,
+                        new UUID(1, 1).toString(), "westeurope", Map.of("owner", "netops", "env", "prod"), rules, subnets, nics)));
+        return new NsgDefinitionBytes(
+                io.deletionwatch.job.rules.nsg.NsgDefinitionTracker.serializedBytes(typical),
+                io.deletionwatch.job.rules.nsg.NsgDefinitionTracker.DEFAULT_CAP_BYTES,
+                nsg.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 8);
+    }
 }

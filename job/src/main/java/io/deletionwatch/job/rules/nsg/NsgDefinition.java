@@ -37,6 +37,15 @@ public record NsgDefinition(
         boolean truncated,
         long deletedAt) {
 
+    /** The definition the changes make, applied in order (for sizing and tests). */
+    public static NsgDefinition of(String nsgId, List<NsgDefinitionChange> changes) {
+        NsgDefinition d = empty(nsgId);
+        for (NsgDefinitionChange c : changes) {
+            d = d.apply(c);
+        }
+        return d;
+    }
+
     static NsgDefinition empty(String nsgId) {
         return new NsgDefinition(
                 nsgId, 0, 0, null, null, Map.of(), List.of(), List.of(), List.of(), false, 0);

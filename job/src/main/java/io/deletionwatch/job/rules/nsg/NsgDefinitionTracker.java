@@ -90,6 +90,9 @@ public final class NsgDefinitionTracker
     public void processElement1(NsgDefinitionChange change, Context ctx, Collector<Finding> out)
             throws Exception {
         NsgDefinition known = definition.value();
+        if (known == null && change.kind() == NsgDefinitionChange.Kind.ATTACHED) {
+            return; // associations alone restore nothing: state only for NSGs whose writes were seen
+        }
         NsgDefinition current = known != null ? known : NsgDefinition.empty(change.nsgId());
         if (change.kind() == NsgDefinitionChange.Kind.DELETED && change.correlationId() != null
                 && !snapshots.contains(change.correlationId())) {
@@ -100,6 +103,9 @@ public final class NsgDefinitionTracker
                 pending.remove(change.correlationId());
                 waiting.forEach(f -> out.collect(NsgRestores.complete(f, snapshot)));
             }
+        }
+        if (known == null && change.kind() == NsgDefinitionChange.Kind.DELETED) {
+            return; // nothing was known: no tombstone either
         }
         NsgDefinition next = current.apply(change);
         if (next != current) {
@@ -141,6 +147,19 @@ public final class NsgDefinitionTracker
     }
 
     int serializedSize(NsgDefinition value) {
+        return serializedSize(serializer, buffer, value);
+    }
+
+    /** Bytes of the definition as Flink's serializer writes it into state (before the backend's own overhead). */
+    public static int serializedBytes(NsgDefinition value) {
+        return serializedSize(
+                TypeInformation.of(NsgDefinition.class).createSerializer(new SerializerConfigImpl()),
+                new DataOutputSerializer(4096),
+                value);
+    }
+
+    private static int serializedSize(
+            TypeSerializer<NsgDefinition> serializer, DataOutputSerializer buffer, NsgDefinition value) {
         try {
             buffer.clear();
             serializer.serialize(value, buffer);
