@@ -114,7 +114,7 @@ public final class DetectionOptions {
     @Option(
             names = "--enrichment",
             paramLabel = "FILE",
-            description = "Lookup file (.json, else CSV) mapping subscription ids to a name, environment and owner, and resource-id prefixes to a criticality.")
+            description = "Lookup file (.json, else CSV) mapping subscription ids to a name, environment and owner, resource-id prefixes to a criticality, and principals (object or app ids) to the name findings show, an owner and a kind.")
     Path enrichmentFile;
 
     public DetectionConfig toConfig() {

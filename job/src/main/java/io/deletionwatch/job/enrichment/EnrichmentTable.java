@@ -3,6 +3,7 @@ package io.deletionwatch.job.enrichment;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.deletionwatch.job.events.Caller;
 import io.deletionwatch.job.findings.Enrichment;
 import io.deletionwatch.job.findings.Evidence;
 import io.deletionwatch.job.findings.Finding;
@@ -18,27 +19,44 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * What the lookup file says about subscriptions (name, environment, owner) and resource-id prefixes
- * (criticality). Two file formats, told apart by the extension ({@code .json}, else CSV):
+ * What the lookup file says about subscriptions (name, environment, owner), resource-id prefixes
+ * (criticality) and principals (the automation behind an object id or app id: name, owner, kind).
+ * Two file formats, told apart by the extension ({@code .json}, else CSV):
  *
  * <pre>
  * {"subscriptions": [{"id": "...", "name": "Production", "environment": "prod", "owner": "netops"}],
- *  "resources": [{"prefix": "/subscriptions/.../resourceGroups/rg-prod", "criticality": "high"}]}
+ *  "resources": [{"prefix": "/subscriptions/.../resourceGroups/rg-prod", "criticality": "high"}],
+ *  "principals": [{"id": "c0ffee00-...", "name": "terraform-prod", "owner": "platform", "kind": "terraform"}]}
  *
- * kind,key,name,environment,owner,criticality
- * subscription,6a3c...,Production,prod,netops,
- * resource,/subscriptions/.../resourceGroups/rg-prod,,,,high
+ * kind,key,name,environment,owner,criticality,principal_kind
+ * subscription,6a3c...,Production,prod,netops,,
+ * resource,/subscriptions/.../resourceGroups/rg-prod,,,,high,
+ * principal,c0ffee00-...,terraform-prod,,platform,,terraform
  * </pre>
  *
  * Ids and prefixes match case-insensitively; a prefix matches whole path segments and the longest
- * one wins.
+ * one wins. A principal's id is its object id or its app id (client id): either matches.
  */
-public record EnrichmentTable(Map<String, Subscription> subscriptions, List<Criticality> resources)
+public record EnrichmentTable(
+        Map<String, Subscription> subscriptions,
+        List<Criticality> resources,
+        Map<String, Principal> principals)
         implements Serializable {
 
-    public static final EnrichmentTable EMPTY = new EnrichmentTable(Map.of(), List.of());
+    public static final EnrichmentTable EMPTY = new EnrichmentTable(Map.of(), List.of(), Map.of());
+
+    /**
+     * The automation (or person) behind an object id or app id: the name findings show in {@code
+     * user.name} and their sentence, who owns it and what kind of automation it is.
+     */
+    public record Principal(String id, String name, String owner, String kind) implements Serializable {}
+
+    public EnrichmentTable(Map<String, Subscription> subscriptions, List<Criticality> resources) {
+        this(subscriptions, resources, Map.of());
+    }
 
     /** A subscription's name and labels; any of them may be null. */
     public record Subscription(String id, String name, String environment, String owner)
@@ -61,10 +79,26 @@ public record EnrichmentTable(Map<String, Subscription> subscriptions, List<Crit
         // Longest prefix first: the first match is the most specific one.
         normalized.sort(Comparator.comparingInt((Criticality c) -> c.prefix().length()).reversed());
         resources = List.copyOf(normalized);
+        Map<String, Principal> principalsById = new LinkedHashMap<>();
+        principals.forEach((id, p) -> principalsById.put(id.strip().toLowerCase(Locale.ROOT), p));
+        principals = Map.copyOf(principalsById);
     }
 
     public boolean isEmpty() {
-        return subscriptions.isEmpty() && resources.isEmpty();
+        return subscriptions.isEmpty() && resources.isEmpty() && principals.isEmpty();
+    }
+
+    /** The principal the file names for this caller's object id, else for its app id. */
+    public Optional<Principal> principal(Caller caller) {
+        for (String id : new String[] {caller.id(), caller.appId()}) {
+            if (id != null) {
+                Principal p = principals.get(id.toLowerCase(Locale.ROOT));
+                if (p != null) {
+                    return Optional.of(p);
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     public static EnrichmentTable load(Path file) {
@@ -91,7 +125,7 @@ public record EnrichmentTable(Map<String, Subscription> subscriptions, List<Crit
         }
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException(
-                    "expected an object with \"subscriptions\" and \"resources\" arrays");
+                    "expected an object with \"subscriptions\", \"resources\" and \"principals\" arrays");
         }
         Map<String, Subscription> subscriptions = new LinkedHashMap<>();
         for (JsonNode s : array(root, "subscriptions")) {
@@ -106,7 +140,14 @@ public record EnrichmentTable(Map<String, Subscription> subscriptions, List<Crit
                             required(r, "prefix", "resources"),
                             required(r, "criticality", "resources")));
         }
-        return new EnrichmentTable(subscriptions, resources);
+        Map<String, Principal> principals = new LinkedHashMap<>();
+        for (JsonNode p : array(root, "principals")) {
+            String id = required(p, "id", "principals");
+            principals.put(
+                    id,
+                    new Principal(id, required(p, "name", "principals"), text(p, "owner"), text(p, "kind")));
+        }
+        return new EnrichmentTable(subscriptions, resources, principals);
     }
 
     static EnrichmentTable fromCsv(String text) {
@@ -125,8 +166,10 @@ public record EnrichmentTable(Map<String, Subscription> subscriptions, List<Crit
         int environment = header.indexOf("environment");
         int owner = header.indexOf("owner");
         int criticality = header.indexOf("criticality");
+        int principalKind = header.indexOf("principal_kind");
         Map<String, Subscription> subscriptions = new LinkedHashMap<>();
         List<Criticality> resources = new ArrayList<>();
+        Map<String, Principal> principals = new LinkedHashMap<>();
         for (int i = at + 1; i < lines.length; i++) {
             if (lines[i].isBlank() || lines[i].strip().startsWith("#")) {
                 continue;
@@ -150,12 +193,22 @@ public record EnrichmentTable(Map<String, Subscription> subscriptions, List<Crit
                     }
                     resources.add(new Criticality(rowKey, level));
                 }
+                case "principal" -> {
+                    String principalName = cell(row, name);
+                    if (principalName == null) {
+                        throw new IllegalArgumentException(
+                                "line " + (i + 1) + ": a principal row needs a name");
+                    }
+                    principals.put(
+                            rowKey,
+                            new Principal(rowKey, principalName, cell(row, owner), cell(row, principalKind)));
+                }
                 default -> throw new IllegalArgumentException(
                         "line " + (i + 1) + ": kind is \"" + rowKind
-                                + "\"; use subscription or resource");
+                                + "\"; use subscription, resource or principal");
             }
         }
-        return new EnrichmentTable(subscriptions, resources);
+        return new EnrichmentTable(subscriptions, resources, principals);
     }
 
     /** The subscription's name and labels, and the criticality of the finding's resources. */
@@ -171,6 +224,12 @@ public record EnrichmentTable(Map<String, Subscription> subscriptions, List<Crit
             }
         }
         putIfPresent(labels, "criticality", criticality(finding));
+        principal(finding.caller())
+                .ifPresent(
+                        p -> {
+                            putIfPresent(labels, "principal_owner", p.owner());
+                            putIfPresent(labels, "principal_kind", p.kind());
+                        });
         if (accountName == null && labels.isEmpty()) {
             return finding.enrichment();
         }
@@ -250,7 +309,8 @@ public record EnrichmentTable(Map<String, Subscription> subscriptions, List<Crit
         int index = header.indexOf(name);
         if (index < 0) {
             throw new IllegalArgumentException(
-                    "the CSV header must name the columns kind,key,name,environment,owner,criticality;"
+                    "the CSV header must name the columns kind,key,name,environment,owner,criticality"
+                            + " (and, for principals, principal_kind);"
                             + " it has no \"" + name + "\"");
         }
         return index;

@@ -19,6 +19,11 @@ public record Caller(String id, String name, String email, String appId, String 
 
     public static final Caller NONE = new Caller(null, null, null, null, UNKNOWN);
 
+    /** The same principal under another name (from the lookup file). */
+    public Caller withName(String newName) {
+        return new Caller(id, newName, email, appId, principalType);
+    }
+
     /** A name for sentences: the name, else the id, else "an unknown caller". */
     public String displayName() {
         if (name != null) {

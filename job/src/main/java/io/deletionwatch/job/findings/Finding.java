@@ -44,6 +44,14 @@ public record Finding(
                 newEnrichment, allowlisted);
     }
 
+    /** The same finding by a caller now known by name, in a sentence that says that name. */
+    public Finding withCaller(Caller newCaller, String newMessage) {
+        return new Finding(
+                id, rule, severity, time, created, action, outcome, newMessage, newCaller, sourceIp,
+                resource, subscriptionId, correlationId, tenantId, location, evidence, details,
+                enrichment, allowlisted);
+    }
+
     /** Expected work by a known caller: still reported, one severity step lower. */
     public Finding allowlist() {
         return new Finding(

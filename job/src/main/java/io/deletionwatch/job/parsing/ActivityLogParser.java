@@ -301,7 +301,8 @@ public final class ActivityLogParser implements Serializable {
             name = text(field(claims, "name"));
         }
         if (name == null) {
-            name = appId;
+            String known = FirstPartyApps.nameOf(appId);
+            name = known != null ? known : appId;
         }
         String email = upn != null && upn.contains("@") ? upn : null;
         return new Caller(

@@ -167,6 +167,20 @@ class ActivityLogParserTest {
     }
 
     @Test
+    void shouldNameAMicrosoftFirstPartyAppWhenTheTokenCarriesOnlyItsAppId() {
+        String payload =
+                "{\"time\":\"2026-03-01T10:00:00Z\",\"resourceId\":\"/subscriptions/s1\",\"operationName\":\"x/delete\",\"resultType\":\"Success\","
+                        + "\"identity\":{\"claims\":{\"appid\":\"04B07795-8DDB-461A-BBEE-02F9E1BF7B46\","
+                        + "\"http://schemas.microsoft.com/identity/claims/objectidentifier\":\"0B1\"}}}";
+
+        Caller caller = parse(payload).events.get(0).caller();
+
+        assertThat(caller.name()).isEqualTo("Microsoft Azure CLI");
+        assertThat(caller.appId()).isEqualTo("04B07795-8DDB-461A-BBEE-02F9E1BF7B46");
+        assertThat(caller.id()).isEqualTo("0b1");
+    }
+
+    @Test
     void shouldReadAnArrayOfRecordsAndDeadLetterOnlyTheBadElement() {
         CollectingParseOutput out =
                 parse("[{\"time\":\"2026-03-01T10:00:00Z\",\"resourceId\":\"/subscriptions/s1\",\"operationName\":\"a/delete\"}, 7,"

@@ -8,7 +8,9 @@ import io.deletionwatch.connectors.source.KafkaRecord;
 import io.deletionwatch.job.config.DetectionConfig;
 import io.deletionwatch.job.enrichment.Allowlist;
 import io.deletionwatch.job.enrichment.EnrichmentTable;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.deletionwatch.job.findings.Finding;
+import io.deletionwatch.job.findings.FindingDocument;
 import io.deletionwatch.job.findings.Severity;
 import io.deletionwatch.job.rules.Rules;
 import io.deletionwatch.job.testing.ActivityRecords;
@@ -107,6 +109,44 @@ class DetectionPipelineTest {
         // a burst has no primary resource: the most critical of its resources counts
         assertThat(result.incidents("mass-deletion")).singleElement().satisfies(f ->
                 assertThat(f.enrichment().labels()).containsEntry("criticality", "critical"));
+    }
+
+    @Test
+    void shouldNameAServicePrincipalTheEnrichmentFileKnowsInUserNameAndTheMessage() throws Exception {
+        EnrichmentTable table =
+                new EnrichmentTable(
+                        Map.of(),
+                        List.of(),
+                        Map.of(
+                                TestCaller.TERRAFORM.objectId(),
+                                new EnrichmentTable.Principal(
+                                        TestCaller.TERRAFORM.objectId(), "terraform-prod", "platform-team", "terraform")));
+        DetectionConfig config = DetectionConfig.defaults().withEnrichment(table);
+        List<Op> ops = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            ops.add(Op.delete(Ids.vm("rg-app", "vm-" + i)).by(TestCaller.TERRAFORM).at(minute(2, 10 * i)));
+        }
+        ops.add(Op.delete(NSG).by(TestCaller.JANITOR).at(minute(5))); // not in the file
+
+        PipelineHarness.Result result = PipelineHarness.run(config, Op.rows(ops.toArray(Op[]::new)));
+
+        assertThat(result.incidents("mass-deletion")).singleElement().satisfies(f -> {
+            assertThat(f.caller().name()).isEqualTo("terraform-prod");
+            assertThat(f.caller().id()).isEqualTo(TestCaller.TERRAFORM.objectId());
+            assertThat(f.caller().appId()).isEqualTo(TestCaller.TERRAFORM.appId());
+            assertThat(f.message()).startsWith("terraform-prod deleted 10 resources ");
+            assertThat(f.message()).doesNotContain(TestCaller.TERRAFORM.appId());
+            assertThat(f.enrichment().labels())
+                    .isEqualTo(Map.of("principal_owner", "platform-team", "principal_kind", "terraform"));
+            ObjectNode doc = FindingDocument.toJson(f);
+            assertThat(doc.at("/user/name").asText()).isEqualTo("terraform-prod");
+            assertThat(doc.at("/user/id").asText()).isEqualTo(TestCaller.TERRAFORM.objectId());
+            assertThat(doc.at("/labels/principal_owner").asText()).isEqualTo("platform-team");
+        });
+        assertThat(result.of("nsg-deleted")).singleElement().satisfies(f -> {
+            assertThat(f.caller().name()).isEqualTo(TestCaller.JANITOR.appId());
+            assertThat(f.message()).startsWith(TestCaller.JANITOR.appId() + " deleted ");
+        });
     }
 
     @Test
