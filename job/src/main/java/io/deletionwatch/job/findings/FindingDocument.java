@@ -229,7 +229,7 @@ public final class FindingDocument {
         putIfPresent(r, "location", restore.location());
         if (restore.tags() != null && !restore.tags().isEmpty()) {
             ObjectNode tags = r.putObject("tags");
-            restore.tags().forEach(tags::put);
+            new java.util.TreeMap<>(restore.tags()).forEach(tags::put);
         }
         r.put("truncated", restore.truncated());
         r.put("rule_count", restore.securityRules().size());

@@ -43,7 +43,7 @@ public final class RestoreTemplate {
         nsg.put("location", restore.location() != null ? restore.location() : "[resourceGroup().location]");
         if (restore.tags() != null && !restore.tags().isEmpty()) {
             ObjectNode tags = nsg.putObject("tags");
-            restore.tags().forEach(tags::put);
+            new java.util.TreeMap<>(restore.tags()).forEach(tags::put); // the same bytes on every run
         }
         ArrayNode rules = nsg.putObject("properties").putArray("securityRules");
         for (NsgSecurityRule rule : restore.securityRules()) {

@@ -46,7 +46,7 @@ public final class NsgBodiesForRestore {
             List<String> nics) {
         ObjectNode body = MAPPER.createObjectNode().put("location", location);
         ObjectNode t = body.putObject("tags");
-        tags.forEach(t::put);
+        new java.util.TreeMap<>(tags).forEach(t::put); // Map.of's order differs between JVMs
         ObjectNode properties = body.putObject("properties");
         ArrayNode securityRules = properties.putArray("securityRules");
         rules.forEach(r -> securityRules.add(r.json()));
