@@ -81,13 +81,13 @@ class ReplayCommandITCase {
         assertThat(run.exitCode()).as(run.err()).isZero();
         Matcher summary = SUMMARY.matcher(run.err().strip().lines().reduce((a, b) -> b).orElse(""));
         assertThat(summary.matches()).as(run.err()).isTrue();
-        assertThat(summary.group(1)).isEqualTo("321");
+        assertThat(summary.group(1)).isEqualTo("336");
         assertThat(summary.group(4)).isEqualTo(", 3 times");
         List<String> expected = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             expected.addAll(sampleLines);
         }
-        assertThat(consume(topic, 321)).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(consume(topic, 336)).containsExactlyInAnyOrderElementsOf(expected);
         System.out.println("ReplayCommandITCase --rate 200: " + run.err().strip());
     }
 
