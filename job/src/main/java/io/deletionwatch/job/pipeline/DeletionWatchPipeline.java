@@ -26,8 +26,8 @@ import org.apache.flink.util.OutputTag;
  *
  * <pre>
  * parsed records ─┬─ events ─ relevant to a rule? ─ keyBy(operation) ─ de-duplicate ─┬──────────── single-event rules ─┐
- *                 │                                                                   ├─ on time? ─ event-time rules ───┴─ NSG definitions ─ enrich, allowlist ─ findings
- *                 │                                                                   └─ NSG writes ──────────────────────┘
+ *                 │                                                                   ├─ NSG writes ──────────────────────┤
+ *                 │                                                                   └─ on time? ─ event-time rules ───┴─ NSG definitions ─ enrich, allowlist ─ findings
  *                 │                                                                        └─ late ──────────────────────────────────────────┐
  *                 └─ dead letters ─────────────────────────────────────────────────────────────────────────────────────────────────────────┴─ dead letters
  * </pre>
