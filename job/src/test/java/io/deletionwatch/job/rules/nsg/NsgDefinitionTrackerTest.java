@@ -240,4 +240,22 @@ class NsgDefinitionTrackerTest {
             assertThat(f.message()).endsWith("(0 security rules, written " + minute(0) + ", truncated) is in deletion_watch.restore");
         }
     }
+
+    @Test
+    void shouldKeepItsStateAsPojosNotWithKryo() throws Exception {
+        for (Class<?> type : List.of(NsgDefinition.class, NsgDefinitionChange.class, NsgSecurityRule.class,
+                NsgDefinitionTracker.NsgRestoreSnapshot.class, io.deletionwatch.job.findings.NsgRestore.class)) {
+            assertThat(org.apache.flink.api.common.typeinfo.TypeInformation.of(type)).as(type.getSimpleName())
+                    .isInstanceOf(org.apache.flink.api.java.typeutils.PojoTypeInfo.class);
+        }
+        NsgDefinition definition = NsgDefinition.of(NSG, NsgDefinitionBodies.changes(
+                events(created(List.of(HTTPS))).stream().filter(ActivityEvent::succeeded).findFirst().orElseThrow()));
+        var serializer = org.apache.flink.api.common.typeinfo.TypeInformation.of(NsgDefinition.class)
+                .createSerializer(new org.apache.flink.api.common.serialization.SerializerConfigImpl());
+        var out = new org.apache.flink.core.memory.DataOutputSerializer(256);
+        serializer.serialize(definition, out);
+        NsgDefinition copy = serializer.deserialize(new org.apache.flink.core.memory.DataInputDeserializer(out.getCopyOfBuffer()));
+        assertThat(copy).isEqualTo(definition);
+        assertThat(copy.rules()).extracting(NsgSecurityRule::name).containsExactly("allow-https");
+    }
 }
