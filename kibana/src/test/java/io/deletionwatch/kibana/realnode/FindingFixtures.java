@@ -40,10 +40,18 @@ final class FindingFixtures {
         String nic = resource("rg-app", "Microsoft.Network", "networkInterfaces", "vm-app-nic");
         String diag = resource("rg-prod", "Microsoft.Insights", "diagnosticSettings", "send-to-sentinel");
 
-        findings.add(finding(now, 30, "nsg-deleted", "Network security group deleted", "high", ALICE, "user",
+        ObjectNode deleted = finding(now, 30, "nsg-deleted", "Network security group deleted", "high", ALICE, "user",
                 "203.0.113.7", nsgWeb, "microsoft.network/networksecuritygroups/delete",
                 "alice@contoso.com deleted network security group nsg-web in resource group rg-prod",
-                "T1562.007"));
+                "T1562.007");
+        // What the job knew of nsg-web before it was deleted (the NSG dashboard lists its rules).
+        ObjectNode restore = deleted.withObjectProperty("deletion_watch").putObject("restore");
+        restore.put("last_seen", now.minusSeconds(3600).toString()).put("last_seen_correlation_id", "corr-nsg-web-write")
+                .put("location", "westeurope").put("truncated", false).put("rule_count", 2);
+        restore.putArray("rule_summaries")
+                .add("100 allow-https: Allow Inbound Tcp from Internet port * to * port 443")
+                .add("4000 deny-all-inbound: Deny Inbound * from * port * to * port *");
+        findings.add(deleted);
 
         ObjectNode openAny = finding(now, 25, "nsg-rule-changed", "Network security group rule changed", "high",
                 BOB, "user", "198.51.100.20", nsgApp, "microsoft.network/networksecuritygroups/securityrules/write",
