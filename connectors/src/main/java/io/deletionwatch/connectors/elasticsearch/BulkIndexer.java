@@ -16,6 +16,7 @@ import io.deletionwatch.connectors.deadletter.DeadLetterDocument;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -351,9 +352,11 @@ final class BulkIndexer implements AutoCloseable {
      * The request, of creates or of replacements; {@code require_data_stream} stops a missing
      * template from making a plain index (creates only: a replacement targets a backing index).
      */
-    private static BulkRequest request(List<Action> actions, boolean replacements) {
+    private BulkRequest request(List<Action> actions, boolean replacements) {
         BulkRequest.Builder request = new BulkRequest.Builder().requireDataStream(!replacements);
+        Instant ingested = clock.instant(); // stamped anew on every attempt: the time it got in
         for (Action action : actions) {
+            byte[] body = IngestedTimestamp.stamp(action.source(), ingested);
             if (action.isReplacement()) {
                 request.operations(
                         operation ->
@@ -365,7 +368,7 @@ final class BulkIndexer implements AutoCloseable {
                                                         .ifPrimaryTerm(action.ifPrimaryTerm())
                                                         .document(
                                                                 BinaryData.of(
-                                                                        action.source(),
+                                                                        body,
                                                                         ContentType.APPLICATION_JSON))));
                 continue;
             }
@@ -376,7 +379,7 @@ final class BulkIndexer implements AutoCloseable {
                                         create.index(action.index())
                                                 .document(
                                                         BinaryData.of(
-                                                                action.source(),
+                                                                body,
                                                                 ContentType.APPLICATION_JSON));
                                         if (action.id() != null) {
                                             create.id(action.id());

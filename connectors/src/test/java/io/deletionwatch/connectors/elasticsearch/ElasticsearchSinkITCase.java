@@ -220,8 +220,21 @@ class ElasticsearchSinkITCase {
                                 d -> (JsonNode) SampleFindings.parse(d.source())));
     }
 
+    /**
+     * The stored documents by id, as they were sent: the sink adds {@code event.ingested} (checked
+     * here to be a time) and nothing else.
+     */
     private static Map<String, JsonNode> byId(List<Document> documents) {
         return documents.stream()
-                .collect(Collectors.toMap(Document::id, d -> (JsonNode) d.source()));
+                .collect(
+                        Collectors.toMap(
+                                Document::id,
+                                d -> {
+                                    ObjectNode stored = d.source().deepCopy();
+                                    JsonNode ingested = ((ObjectNode) stored.get("event")).remove("ingested");
+                                    assertThat(ingested).as("event.ingested of %s", d.id()).isNotNull();
+                                    java.time.Instant.parse(ingested.asText());
+                                    return (JsonNode) stored;
+                                }));
     }
 }
