@@ -1,6 +1,8 @@
 package io.deletionwatch.connectors.elasticsearch;
 
 import static io.deletionwatch.connectors.elasticsearch.SampleFindings.findings;
+import static io.deletionwatch.connectors.elasticsearch.SampleFindings.sentById;
+import static io.deletionwatch.connectors.elasticsearch.SampleFindings.storedById;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -73,7 +75,7 @@ class ElasticsearchClientsTlsITCase {
 
         run(documents, options);
 
-        assertThat(byId(ES.all(options.dataStream()))).isEqualTo(expected(documents));
+        assertThat(storedById(ES.all(options.dataStream()))).isEqualTo(sentById(documents));
         assertThat(ES.count(options.deadLetterDataStream())).isZero();
     }
 
@@ -89,7 +91,7 @@ class ElasticsearchClientsTlsITCase {
 
         run(documents, options);
 
-        assertThat(byId(ES.all(options.dataStream()))).isEqualTo(expected(documents));
+        assertThat(storedById(ES.all(options.dataStream()))).isEqualTo(sentById(documents));
     }
 
     @Test
@@ -299,18 +301,5 @@ class ElasticsearchClientsTlsITCase {
     private static StreamExecutionEnvironment environment(
             List<IndexedDocument> documents, ElasticsearchSinkOptions options) {
         return SinkJob.environment(documents, options, 1);
-    }
-
-    private static Map<String, JsonNode> expected(List<IndexedDocument> documents) {
-        return documents.stream()
-                .collect(
-                        Collectors.toMap(
-                                IndexedDocument::id,
-                                d -> (JsonNode) SampleFindings.parse(d.source())));
-    }
-
-    private static Map<String, JsonNode> byId(List<Document> documents) {
-        return documents.stream()
-                .collect(Collectors.toMap(Document::id, d -> (JsonNode) d.source()));
     }
 }

@@ -1,6 +1,8 @@
 package io.deletionwatch.connectors.elasticsearch;
 
 import static io.deletionwatch.connectors.elasticsearch.SampleFindings.findings;
+import static io.deletionwatch.connectors.elasticsearch.SampleFindings.sentById;
+import static io.deletionwatch.connectors.elasticsearch.SampleFindings.storedById;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -58,7 +60,7 @@ class ElasticsearchSinkITCase {
         JobID replay = run(documents, options);
 
         assertThat(ES.count(options.dataStream())).isEqualTo(50);
-        assertThat(byId(ES.all(options.dataStream()))).isEqualTo(expected(documents));
+        assertThat(storedById(ES.all(options.dataStream()))).isEqualTo(sentById(documents));
         assertThat(metric(firstRun, SinkMetrics.DOCUMENTS_SENT)).isEqualTo(50);
         assertThat(metric(firstRun, SinkMetrics.DOCUMENTS_ALREADY_PRESENT)).isZero();
         assertThat(metric(replay, SinkMetrics.DOCUMENTS_SENT)).isZero();
@@ -86,7 +88,7 @@ class ElasticsearchSinkITCase {
         List<IndexedDocument> good = new ArrayList<>(documents);
         good.remove(badTimestamp);
         good.remove(badSeverity);
-        assertThat(byId(ES.all(options.dataStream()))).isEqualTo(expected(good));
+        assertThat(storedById(ES.all(options.dataStream()))).isEqualTo(sentById(good));
 
         List<Document> deadLetters = ES.all(options.deadLetterDataStream());
         assertThat(deadLetters).hasSize(2);
@@ -158,7 +160,7 @@ class ElasticsearchSinkITCase {
                             ElasticsearchTestClient.connect(node.httpUrl())) {
                 client.getJobExecutionResult().get(3, TimeUnit.MINUTES);
 
-                assertThat(byId(local.all(options.dataStream()))).isEqualTo(expected(documents));
+                assertThat(storedById(local.all(options.dataStream()))).isEqualTo(sentById(documents));
                 assertThat(local.templateNames())
                         .contains(IndexTemplates.FINDINGS, IndexTemplates.DEAD_LETTERS);
             }
@@ -212,29 +214,4 @@ class ElasticsearchSinkITCase {
                 .sum();
     }
 
-    private static Map<String, JsonNode> expected(List<IndexedDocument> documents) {
-        return documents.stream()
-                .collect(
-                        Collectors.toMap(
-                                IndexedDocument::id,
-                                d -> (JsonNode) SampleFindings.parse(d.source())));
-    }
-
-    /**
-     * The stored documents by id, as they were sent: the sink adds {@code event.ingested} (checked
-     * here to be a time) and nothing else.
-     */
-    private static Map<String, JsonNode> byId(List<Document> documents) {
-        return documents.stream()
-                .collect(
-                        Collectors.toMap(
-                                Document::id,
-                                d -> {
-                                    ObjectNode stored = d.source().deepCopy();
-                                    JsonNode ingested = ((ObjectNode) stored.get("event")).remove("ingested");
-                                    assertThat(ingested).as("event.ingested of %s", d.id()).isNotNull();
-                                    java.time.Instant.parse(ingested.asText());
-                                    return (JsonNode) stored;
-                                }));
-    }
 }

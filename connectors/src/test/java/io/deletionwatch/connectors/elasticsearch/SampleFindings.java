@@ -1,7 +1,9 @@
 package io.deletionwatch.connectors.elasticsearch;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.deletionwatch.connectors.localstack.ElasticsearchTestClient.Document;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +12,8 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /** Finding documents as the job writes them (a subset of the fields), with deterministic ids. */
@@ -80,6 +84,16 @@ final class SampleFindings {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** What the sink was given, by id. */
+    static Map<String, JsonNode> sentById(List<IndexedDocument> documents) {
+        return documents.stream().collect(Collectors.toMap(IndexedDocument::id, d -> parse(d.source())));
+    }
+
+    /** What the node stores, by id, as it was sent (see {@link Document#asSent()}). */
+    static Map<String, JsonNode> storedById(List<Document> documents) {
+        return documents.stream().collect(Collectors.toMap(Document::id, Document::asSent));
     }
 
     static ObjectNode parse(byte[] source) {

@@ -5,11 +5,13 @@ import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import co.elastic.clients.elasticsearch.indices.get_index_template.IndexTemplateItem;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.deletionwatch.connectors.elasticsearch.ElasticsearchClients;
 import io.deletionwatch.connectors.elasticsearch.ElasticsearchSinkOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -33,7 +35,22 @@ public final class ElasticsearchTestClient implements AutoCloseable {
     }
 
     /** A search hit: the document's {@code _id} and its source. */
-    public record Document(String id, ObjectNode source) {}
+    public record Document(String id, ObjectNode source) {
+        /**
+         * The source as the sink was given it: without {@code event.ingested}, which the sink adds
+         * to every document it writes and which must be an ISO-8601 instant.
+         */
+        public ObjectNode asSent() {
+            ObjectNode copy = source.deepCopy();
+            JsonNode event = copy.get("event");
+            JsonNode ingested = event instanceof ObjectNode e ? e.remove("ingested") : null;
+            if (ingested == null) {
+                throw new AssertionError("document " + id + " has no event.ingested: " + source);
+            }
+            Instant.parse(ingested.asText());
+            return copy;
+        }
+    }
 
     public ElasticsearchClient client() {
         return client;
