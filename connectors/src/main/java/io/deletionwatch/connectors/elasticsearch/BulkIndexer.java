@@ -72,17 +72,23 @@ final class BulkIndexer implements AutoCloseable {
             boolean deadLetter,
             long version,
             long ifSeqNo,
-            long ifPrimaryTerm) {
+            long ifPrimaryTerm,
+            Instant firstIngested) {
         static Action create(String dataStream, String id, byte[] source, boolean deadLetter, long version) {
-            return new Action(dataStream, id, source, deadLetter, version, -1, -1);
+            return new Action(dataStream, id, source, deadLetter, version, -1, -1, null);
         }
 
         boolean isReplacement() {
             return ifSeqNo >= 0;
         }
 
-        Action replacing(String backingIndex, long seqNo, long primaryTerm) {
-            return new Action(backingIndex, id, source, deadLetter, version, seqNo, primaryTerm);
+        /**
+         * A replacement keeps the stored copy's {@code event.ingested}: rules that look back over it
+         * alert once per finding, not once per version (the alert links to the finding, which
+         * shows its latest count).
+         */
+        Action replacing(String backingIndex, long seqNo, long primaryTerm, Instant storedIngested) {
+            return new Action(backingIndex, id, source, deadLetter, version, seqNo, primaryTerm, storedIngested);
         }
     }
 
@@ -292,7 +298,7 @@ final class BulkIndexer implements AutoCloseable {
                                         m.docs(
                                                 d -> d.index(c.backingIndex())
                                                         .id(c.action().id())
-                                                        .source(src -> src.filter(f -> f.includes(IndexedDocument.VERSION_FIELD))));
+                                                        .source(src -> src.filter(f -> f.includes(IndexedDocument.VERSION_FIELD, IngestedTimestamp.FIELD))));
                                     }
                                     return m;
                                 },
@@ -332,7 +338,12 @@ final class BulkIndexer implements AutoCloseable {
                     metrics.alreadyPresent();
                     metrics.inFlight.decrementAndGet();
                 } else {
-                    next.add(action.replacing(conflict.backingIndex(), copy.seqNo(), copy.primaryTerm()));
+                    next.add(
+                            action.replacing(
+                                    conflict.backingIndex(),
+                                    copy.seqNo(),
+                                    copy.primaryTerm(),
+                                    IngestedTimestamp.of(copy.source())));
                 }
             }
             return next;
@@ -356,7 +367,9 @@ final class BulkIndexer implements AutoCloseable {
         BulkRequest.Builder request = new BulkRequest.Builder().requireDataStream(!replacements);
         Instant ingested = clock.instant(); // stamped anew on every attempt: the time it got in
         for (Action action : actions) {
-            byte[] body = IngestedTimestamp.stamp(action.source(), ingested);
+            byte[] body =
+                    IngestedTimestamp.stamp(
+                            action.source(), action.firstIngested() != null ? action.firstIngested() : ingested);
             if (action.isReplacement()) {
                 request.operations(
                         operation ->

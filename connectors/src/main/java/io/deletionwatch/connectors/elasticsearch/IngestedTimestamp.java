@@ -5,11 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 
 /**
  * ECS {@code event.ingested}: when the document reached Elasticsearch. The sink sets it on every
  * bulk request it sends, retries included, so a finding held back by an outage carries the time it
- * was finally indexed, not the time it was made. Elastic Security's External Alerts rule and the
+ * was finally indexed, not the time it was made. A newer version of a finding that replaces its
+ * stored copy keeps that copy's {@code event.ingested}, so a rule that looks back over it alerts
+ * once per finding. Elastic Security's External Alerts rule and the
  * shipped detection rules look back over {@code event.ingested}: a finding whose {@code @timestamp}
  * (the Azure event, which reaches Event Hubs minutes late) is long past is still found.
  *
@@ -23,6 +26,19 @@ final class IngestedTimestamp {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private IngestedTimestamp() {}
+
+    /** The {@code event.ingested} a stored copy holds; null when it has none or it is no instant. */
+    static Instant of(JsonNode source) {
+        JsonNode ingested = source == null ? null : source.path("event").get("ingested");
+        if (ingested == null || !ingested.isTextual()) {
+            return null;
+        }
+        try {
+            return Instant.parse(ingested.asText());
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
 
     /** The document with {@code event.ingested} set to {@code at}; unchanged if it is no object. */
     static byte[] stamp(byte[] source, Instant at) {

@@ -9,6 +9,9 @@ import io.deletionwatch.connectors.localstack.ElasticsearchNodeExtension;
 import io.deletionwatch.connectors.localstack.ElasticsearchTestClient;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -163,11 +166,18 @@ class ElasticsearchSinkWriterITCase {
     void aNewerVersionReplacesTheStoredFindingAndAnOlderOrEqualOneChangesNothing() throws Exception {
         ElasticsearchSinkOptions options = options().build();
         SinkMetrics metrics = metrics();
+        Instant first = Instant.parse("2026-12-06T15:00:00Z");
+        SettableClock clock = new SettableClock(first);
         try (ElasticsearchSinkWriter<IndexedDocument> writer =
-                writer(options, new ManualTime(), metrics)) {
+                writer(options, new ManualTime(), metrics, clock)) {
             writeAndFlush(writer, versioned(1, 10));
+            clock.now = first.plusSeconds(90);
             writeAndFlush(writer, versioned(1, 35));
             assertThat(storedCounts(options)).containsExactly(35L);
+            // The replacement keeps the first event.ingested: a rule looking back over it alerts once.
+            assertThat(ES.all(options.dataStream()))
+                    .extracting(d -> d.source().at("/event/ingested").asText())
+                    .containsExactly(first.toString());
             assertThat(metrics.documentsSent.getCount()).isEqualTo(1);
             assertThat(metrics.documentsUpdated.getCount()).isEqualTo(1);
 
@@ -228,11 +238,40 @@ class ElasticsearchSinkWriterITCase {
     private static ElasticsearchSinkWriter<IndexedDocument> writer(
             ElasticsearchSinkOptions options, ProcessingTimeService time, SinkMetrics metrics)
             throws Exception {
+        return writer(options, time, metrics, Clock.systemUTC());
+    }
+
+    private static ElasticsearchSinkWriter<IndexedDocument> writer(
+            ElasticsearchSinkOptions options, ProcessingTimeService time, SinkMetrics metrics, Clock clock)
+            throws Exception {
         BulkIndexer indexer =
-                new BulkIndexer(
-                        options, ElasticsearchClients.create(options), metrics, Clock.systemUTC());
+                new BulkIndexer(options, ElasticsearchClients.create(options), metrics, clock);
         return new ElasticsearchSinkWriter<>(
                 document -> document, indexer, time, options.maxInterval());
+    }
+
+    /** The sink's wall clock, set by the test. */
+    private static final class SettableClock extends Clock {
+        Instant now;
+
+        SettableClock(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
     }
 
     /** Processing time that stands still; registered timers fire when the test says so. */

@@ -3,6 +3,7 @@ package io.deletionwatch.connectors.elasticsearch;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -30,5 +31,16 @@ class IngestedTimestampTest {
         assertThat(stamp("[1,2]")).isEqualTo("[1,2]");
         assertThat(stamp("{\"event\":\"not an object\"}")).isEqualTo("{\"event\":\"not an object\"}");
         assertThat(stamp("{\"truncated\":")).isEqualTo("{\"truncated\":");
+    }
+
+    @Test
+    void shouldReadTheIngestedTimeOfAStoredCopyOrNullWhenItHasNone() throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        assertThat(IngestedTimestamp.of(mapper.readTree("{\"event\":{\"ingested\":\"2026-12-06T15:30:00.123Z\"}}")))
+                .isEqualTo(NOW);
+        assertThat(IngestedTimestamp.of(mapper.readTree("{\"event\":{\"kind\":\"alert\"}}"))).isNull();
+        assertThat(IngestedTimestamp.of(mapper.readTree("{\"event\":{\"ingested\":\"yesterday\"}}"))).isNull();
+        assertThat(IngestedTimestamp.of(mapper.readTree("{\"event\":{\"ingested\":17}}"))).isNull();
+        assertThat(IngestedTimestamp.of(null)).isNull();
     }
 }
