@@ -27,7 +27,8 @@ class DetectionRulesTest {
             Set.of("rule_id", "version", "name", "description", "type", "language", "index", "query", "enabled",
                     "interval", "from", "to", "max_signals", "timestamp_override", "severity", "risk_score",
                     "severity_mapping", "risk_score_mapping", "rule_name_override", "author", "license", "tags",
-                    "false_positives", "note", "threat", "references");
+                    "false_positives", "note", "threat", "references", "setup", "investigation_fields",
+                    "related_integrations", "required_fields");
     private static final Map<String, Integer> RISK = Map.of("low", 21, "medium", 47, "high", 73, "critical", 99);
     /** The contract: rule.id to its ATT&CK (sub)techniques. */
     private static final Map<String, Set<String>> TECHNIQUES =

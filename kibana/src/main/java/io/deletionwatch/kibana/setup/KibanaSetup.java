@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.deletionwatch.kibana.KibanaAssets;
 import io.deletionwatch.kibana.setup.SetupReport.Outcome;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +27,12 @@ final class KibanaSetup {
     /** The oldest Kibana the saved objects are written for (their migration versions). */
     static final int[] OLDEST_KIBANA = {8, 9};
 
+    /** Elastic's prebuilt External Alerts rule (elastic/detection-rules rules/promotions). */
+    static final String EXTERNAL_ALERTS_RULE_ID = "eb079c62-4481-4d6e-9643-3ca499df7aaa";
+    static final String EXTERNAL_ALERTS_EXCEPTION_ID = "deletion-watch-findings";
+    /** The {@code rule.ruleset} of every finding the job writes. */
+    static final String RULESET = "deletion-watch";
+
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Pattern VERSION = Pattern.compile("(\\d+)\\.(\\d+)\\..*");
 
@@ -34,6 +43,7 @@ final class KibanaSetup {
     private final URI publicUrl;
     private final Optional<String> space;
     private final boolean detectionRules;
+    private final boolean enableRules;
 
     KibanaSetup(
             RestClient kibana,
@@ -42,7 +52,8 @@ final class KibanaSetup {
             List<String> emailRecipients,
             URI publicUrl,
             Optional<String> space,
-            boolean detectionRules) {
+            boolean detectionRules,
+            boolean enableRules) {
         this.kibana = kibana;
         this.report = report;
         this.channels = channels;
@@ -50,6 +61,7 @@ final class KibanaSetup {
         this.publicUrl = publicUrl;
         this.space = space;
         this.detectionRules = detectionRules;
+        this.enableRules = enableRules;
     }
 
     void run() {
@@ -59,7 +71,9 @@ final class KibanaSetup {
         Map<String, JsonNode> values = installConnectors();
         installAlertRules(values);
         if (detectionRules) {
-            importDetectionRules();
+            if (importDetectionRules() && enableRules) {
+                excludeFindingsFromExternalAlerts();
+            }
         } else {
             report.record("Elastic Security detection rules", Outcome.SKIPPED, "--skip-detection-rules");
         }
@@ -210,17 +224,18 @@ final class KibanaSetup {
         }
     }
 
-    private void importDetectionRules() {
+    /** Imports the detection rules; false when this Kibana has no Elastic Security. */
+    private boolean importDetectionRules() {
         String subject = "Elastic Security detection rules";
         HttpResponse response =
                 kibana.postFile(
                         spacePath("/api/detection_engine/rules/_import?overwrite=true"),
                         "file",
                         "deletion-watch-detection-rules.ndjson",
-                        KibanaAssets.read(KibanaAssets.DETECTION_RULES));
+                        detectionRulesFile());
         if (response.status() == 404) {
             report.record(subject, Outcome.SKIPPED, "this Kibana has no Elastic Security");
-            return;
+            return false;
         }
         JsonNode result = kibana.expectSuccess(response, "importing the detection rules").json();
         if (!result.path("success").asBoolean(false)) {
@@ -228,9 +243,81 @@ final class KibanaSetup {
                     "Kibana did not import the detection rules: "
                             + importErrors(result.path("errors"), "rule_id"));
         }
+        String imported = "imported " + result.path("success_count").asInt() + " with overwrite";
         report.record(
                 subject,
                 Outcome.UPDATED,
-                "imported " + result.path("success_count").asInt() + " with overwrite");
+                enableRules
+                        ? imported + ", enabled"
+                        : imported + ", disabled: Elastic's External Alerts rule promotes the findings;"
+                                + " --enable-rules turns these on instead");
+        return true;
+    }
+
+    /** The shipped rules file; with {@code --enable-rules}, every rule enabled. */
+    private byte[] detectionRulesFile() {
+        byte[] shipped = KibanaAssets.read(KibanaAssets.DETECTION_RULES);
+        if (!enableRules) {
+            return shipped;
+        }
+        StringBuilder enabled = new StringBuilder();
+        for (String line : new String(shipped, StandardCharsets.UTF_8).split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            try {
+                ObjectNode rule = (ObjectNode) MAPPER.readTree(line);
+                enabled.append(MAPPER.writeValueAsString(rule.put("enabled", true))).append('\n');
+            } catch (IOException e) {
+                throw new UncheckedIOException("the shipped detection rules are not NDJSON", e);
+            }
+        }
+        return enabled.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * External Alerts promotes every {@code event.kind: alert} document in {@code logs-*}, ours
+     * included; with our rules on, an exception on it for {@code rule.ruleset: deletion-watch}
+     * keeps each finding to one alert. Added to that rule's default exception list with a fixed
+     * item id, so a second run finds it there (409).
+     */
+    private void excludeFindingsFromExternalAlerts() {
+        String subject = "External Alerts exception for deletion-watch findings";
+        HttpResponse found =
+                kibana.get(spacePath("/api/detection_engine/rules?rule_id=" + EXTERNAL_ALERTS_RULE_ID));
+        if (found.status() == 404) {
+            report.record(
+                    subject,
+                    Outcome.SKIPPED,
+                    "External Alerts is not installed here; if you install Elastic's prebuilt rules later,"
+                            + " run setup --enable-rules again");
+            return;
+        }
+        String id = kibana.expectSuccess(found, "reading the External Alerts rule").json().path("id").asText("");
+        if (id.isEmpty()) {
+            throw new SetupException("Kibana answered the External Alerts rule without its id");
+        }
+        ObjectNode body = MAPPER.createObjectNode();
+        ObjectNode item = body.putArray("items").addObject();
+        item.put("item_id", EXTERNAL_ALERTS_EXCEPTION_ID);
+        item.put("name", "deletion-watch findings");
+        item.put("description",
+                "deletion-watch findings are alerted by the deletion-watch detection rules"
+                        + " (setup --enable-rules); this keeps them to one alert each.");
+        item.put("type", "simple");
+        item.put("namespace_type", "single");
+        item.putArray("entries")
+                .addObject()
+                .put("field", "rule.ruleset")
+                .put("operator", "included")
+                .put("type", "match")
+                .put("value", RULESET);
+        HttpResponse added = kibana.post(spacePath("/api/detection_engine/rules/" + id + "/exceptions"), body);
+        if (added.status() == 409) {
+            report.record(subject, Outcome.UNCHANGED, "rule.ruleset: " + RULESET + " is excluded already");
+            return;
+        }
+        kibana.expectSuccess(added, "adding the exception to External Alerts");
+        report.record(subject, Outcome.CREATED, "rule.ruleset: " + RULESET + " no longer raises External Alerts");
     }
 }

@@ -77,7 +77,8 @@ public final class Setup {
                                 AlertChannel.emailRecipients(env),
                                 options.kibanaPublicUrl().orElseThrow(),
                                 options.kibanaSpace(),
-                                !options.skipDetectionRules())
+                                !options.skipDetectionRules(),
+                                options.enableRules())
                         .run();
             } else {
                 report.section("Kibana:");

@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param caFile a PEM file with the CA certificates to trust for HTTPS; empty uses the JDK's
  * @param timeout the time allowed for each HTTP request
  * @param skipDetectionRules leave Elastic Security's detection rules out
+ * @param enableRules import the detection rules enabled and exclude the findings from External Alerts
  * @param help print the usage and do nothing else
  */
 public record SetupOptions(
@@ -29,6 +30,7 @@ public record SetupOptions(
         Optional<Path> caFile,
         Duration timeout,
         boolean skipDetectionRules,
+        boolean enableRules,
         boolean help) {
 
     public static final String DEFAULT_ES_URL = "http://localhost:9200";
@@ -57,7 +59,11 @@ public record SetupOptions(
                 "  --timeout-seconds N       time allowed for each HTTP request (default: "
                         + DEFAULT_TIMEOUT_SECONDS + ")",
                 "  --skip-detection-rules    do not import the Elastic Security detection rules",
-                "                            (default: import them)",
+                "                            (default: import them, disabled)",
+                "  --enable-rules            import the detection rules enabled, and add an exception",
+                "                            for rule.ruleset: deletion-watch to Elastic's External",
+                "                            Alerts rule so each finding raises one alert (default:",
+                "                            disabled; External Alerts promotes the findings)",
                 "  --help                    print this text",
                 "",
                 "Environment (secrets are read from here only):",
@@ -89,6 +95,7 @@ public record SetupOptions(
         Path caFile = null;
         int timeoutSeconds = DEFAULT_TIMEOUT_SECONDS;
         boolean skipDetectionRules = false;
+        boolean enableRules = false;
         boolean help = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -102,6 +109,7 @@ public record SetupOptions(
             switch (name) {
                 case "--help", "-h" -> help = true;
                 case "--skip-detection-rules" -> skipDetectionRules = true;
+                case "--enable-rules" -> enableRules = true;
                 case "--es-url", "--kibana-url", "--kibana-public-url", "--kibana-space",
                         "--retention-days", "--ca-file", "--timeout-seconds" -> {
                     String value = inlineValue;
@@ -130,6 +138,12 @@ public record SetupOptions(
         if (space != null && kibanaUrl == null) {
             throw new UsageException("--kibana-space needs --kibana-url");
         }
+        if (enableRules && kibanaUrl == null) {
+            throw new UsageException("--enable-rules needs --kibana-url");
+        }
+        if (enableRules && skipDetectionRules) {
+            throw new UsageException("--enable-rules and --skip-detection-rules cannot be used together");
+        }
         return new SetupOptions(
                 esUrl,
                 Optional.ofNullable(kibanaUrl),
@@ -139,6 +153,7 @@ public record SetupOptions(
                 Optional.ofNullable(caFile),
                 Duration.ofSeconds(timeoutSeconds),
                 skipDetectionRules,
+                enableRules,
                 help);
     }
 

@@ -155,6 +155,7 @@ final class FindingFixtures {
         event.put("id", HexFormat.of().formatHex((ruleId + time + caller).repeat(2).getBytes(StandardCharsets.UTF_8))
                 .substring(0, 64));
         event.put("created", now.minusSeconds(30).toString());
+        event.put("ingested", now.minusSeconds(20).toString()); // set by the job's sink
         event.put("action", action);
         event.put("outcome", "success");
         event.putArray("category").add("configuration").add("network");

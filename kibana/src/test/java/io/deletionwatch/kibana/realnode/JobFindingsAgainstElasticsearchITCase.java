@@ -57,7 +57,8 @@ class JobFindingsAgainstElasticsearchITCase {
             for (String line : lines) {
                 ObjectNode doc = parse(line);
                 doc.put("@timestamp", Instant.parse(doc.path("@timestamp").asText()).plus(shift).toString());
-                ((ObjectNode) doc.get("event")).put("created", Instant.now().toString());
+                // What the job's sink adds on the way in; the file holds what detect writes.
+                ((ObjectNode) doc.get("event")).put("created", Instant.now().toString()).put("ingested", Instant.now().toString());
                 documents.add(doc);
             }
         }

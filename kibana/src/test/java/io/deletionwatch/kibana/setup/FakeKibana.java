@@ -17,6 +17,10 @@ final class FakeKibana implements AutoCloseable {
     final Map<String, JsonNode> rules = new ConcurrentHashMap<>();
     volatile String version = "8.9.0";
     volatile boolean security = true;
+    /** Whether Elastic's prebuilt External Alerts rule is installed; its exception items by item_id. */
+    volatile boolean externalAlerts = true;
+    final Map<String, JsonNode> externalAlertsExceptions = new ConcurrentHashMap<>();
+    static final String EXTERNAL_ALERTS_ID = "3c1e6a8e-0000-4000-8000-00000000e0a1";
     /** Connectors Kibana has without us, e.g. preconfigured in kibana.yml: id to type. */
     final Map<String, String> preconfigured = new ConcurrentHashMap<>();
 
@@ -42,6 +46,24 @@ final class FakeKibana implements AutoCloseable {
             int n = (int) r.multipartFile().lines().count();
             return Reply.json(200, "{\"success\":true,\"success_count\":" + n + ",\"rules_count\":" + n
                     + ",\"errors\":[]}");
+        }
+        if (security && r.method().equals("GET")
+                && path.equals("/api/detection_engine/rules?rule_id=" + KibanaSetup.EXTERNAL_ALERTS_RULE_ID)) {
+            return externalAlerts
+                    ? Reply.json(200, "{\"id\":\"" + EXTERNAL_ALERTS_ID + "\",\"rule_id\":\""
+                            + KibanaSetup.EXTERNAL_ALERTS_RULE_ID + "\",\"name\":\"External Alerts\"}")
+                    : Reply.json(404, "{\"statusCode\":404,\"message\":\"rule_id: \\\""
+                            + KibanaSetup.EXTERNAL_ALERTS_RULE_ID + "\\\" not found\"}");
+        }
+        if (security && externalAlerts && r.method().equals("POST")
+                && path.equals("/api/detection_engine/rules/" + EXTERNAL_ALERTS_ID + "/exceptions")) {
+            JsonNode item = r.json().path("items").path(0);
+            String itemId = item.path("item_id").asText();
+            if (externalAlertsExceptions.putIfAbsent(itemId, item) != null) {
+                return Reply.json(409, "{\"message\":\"exception list item id: \\\"" + itemId
+                        + "\\\" already exists\",\"status_code\":409}");
+            }
+            return Reply.json(200, "[" + item + "]");
         }
         if (path.startsWith("/api/actions/connector/")) {
             String id = path.substring("/api/actions/connector/".length());

@@ -3,6 +3,8 @@ package io.deletionwatch.kibana.setup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.deletionwatch.kibana.KibanaAssets;
 import io.deletionwatch.kibana.setup.FakeServer.Reply;
 import io.deletionwatch.kibana.setup.FakeServer.Request;
@@ -67,8 +69,61 @@ class KibanaSetupTest {
         assertThat(detection.header("kbn-xsrf")).isEqualTo("true");
         assertThat(detection.multipartFile())
                 .isEqualTo(new String(KibanaAssets.read(KibanaAssets.DETECTION_RULES), StandardCharsets.UTF_8));
-        assertThat(run.line("Elastic Security detection rules")).contains("imported 7 with overwrite");
+        assertThat(run.line("Elastic Security detection rules"))
+                .contains("imported 7 with overwrite, disabled: Elastic's External Alerts rule promotes the findings;"
+                        + " --enable-rules turns these on instead");
+        assertThat(detection.multipartFile().lines()).hasSize(7)
+                .allSatisfy(line -> assertThat(line).contains("\"enabled\":false"));
+        // Elastic's own rule is left alone when it is the path that promotes the findings.
+        assertThat(kibana.server.requests()).extracting(Request::path).noneMatch(p -> p.contains("rule_id=")
+                || p.endsWith("/exceptions"));
         assertThat(kibana.server.requests()).allSatisfy(r -> assertThat(r.header("kbn-xsrf")).isEqualTo("true"));
+    }
+
+    @Test
+    void enableRulesImportsThemEnabledAndExcludesTheFindingsFromExternalAlertsOnce() throws Exception {
+        SetupRun first = run(Map.of(), "--enable-rules");
+
+        assertThat(first.exitCode()).as(first.toString()).isZero();
+        Request detection = only("POST", "/api/detection_engine/rules/_import?overwrite=true");
+        List<String> shipped = new String(KibanaAssets.read(KibanaAssets.DETECTION_RULES), StandardCharsets.UTF_8)
+                .lines().toList();
+        List<String> imported = detection.multipartFile().lines().toList();
+        assertThat(imported).hasSize(shipped.size());
+        ObjectMapper mapper = new ObjectMapper();
+        for (int i = 0; i < shipped.size(); i++) {
+            ObjectNode expected = (ObjectNode) mapper.readTree(shipped.get(i));
+            assertThat(mapper.readTree(imported.get(i))).isEqualTo(expected.put("enabled", true));
+        }
+        assertThat(first.line("Elastic Security detection rules")).contains("imported 7 with overwrite, enabled");
+        only("GET", "/api/detection_engine/rules?rule_id=" + KibanaSetup.EXTERNAL_ALERTS_RULE_ID);
+        Request exception = only("POST", "/api/detection_engine/rules/" + FakeKibana.EXTERNAL_ALERTS_ID + "/exceptions");
+        assertThat(exception.json()).isEqualTo(mapper.readTree("""
+                {"items":[{"item_id":"deletion-watch-findings","name":"deletion-watch findings",
+                "description":"deletion-watch findings are alerted by the deletion-watch detection rules (setup --enable-rules); this keeps them to one alert each.",
+                "type":"simple","namespace_type":"single",
+                "entries":[{"field":"rule.ruleset","operator":"included","type":"match","value":"deletion-watch"}]}]}
+                """));
+        assertThat(first.line("External Alerts exception for deletion-watch findings"))
+                .contains("created").contains("rule.ruleset: deletion-watch no longer raises External Alerts");
+
+        SetupRun second = run(Map.of(), "--enable-rules");
+
+        assertThat(second.exitCode()).as(second.toString()).isZero();
+        assertThat(kibana.externalAlertsExceptions).containsOnlyKeys("deletion-watch-findings");
+        assertThat(second.line("External Alerts exception for deletion-watch findings"))
+                .contains("unchanged").contains("rule.ruleset: deletion-watch is excluded already");
+    }
+
+    @Test
+    void enableRulesWithoutExternalAlertsInstalledSaysThereIsNothingToExclude() {
+        kibana.externalAlerts = false;
+        SetupRun run = run(Map.of(), "--enable-rules");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.line("External Alerts exception for deletion-watch findings"))
+                .contains("skipped").contains("External Alerts is not installed here");
+        assertThat(kibana.server.requests()).extracting(Request::path).noneMatch(p -> p.endsWith("/exceptions"));
     }
 
     @Test

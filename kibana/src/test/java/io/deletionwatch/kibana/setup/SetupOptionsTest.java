@@ -49,11 +49,15 @@ class SetupOptionsTest {
         assertThat(options.retentionDays()).isEqualTo(30);
         assertThat(options.timeout().toSeconds()).isEqualTo(30);
         assertThat(options.skipDetectionRules()).isFalse();
+        assertThat(options.enableRules()).isFalse();
     }
 
     @Test
     void mistakesAreUsageErrorsWithTheReason() {
         assertUsageError(new String[] {"--bogus"}, Map.of(), "setup: unknown option --bogus");
+        assertUsageError(new String[] {"--enable-rules"}, Map.of(), "setup: --enable-rules needs --kibana-url");
+        assertUsageError(new String[] {"--kibana-url", "http://kibana:5601", "--enable-rules", "--skip-detection-rules"},
+                Map.of(), "setup: --enable-rules and --skip-detection-rules cannot be used together");
         assertUsageError(new String[] {"--retention-days", "0"}, Map.of(), "setup: --retention-days must be at least 1: 0");
         assertUsageError(new String[] {"--es-url", "localhost:9200"}, Map.of(),
                 "setup: --es-url must be an http:// or https:// URL: localhost:9200");
