@@ -108,7 +108,8 @@ class DeploymentFilesTest {
         JsonNode setup = compose.at("/services/setup");
         assertThat(strings(setup.path("entrypoint"))).endsWith(Cli.class.getName());
         assertThat(strings(setup.path("command")))
-                .containsExactly("setup", "--es-url", "http://elasticsearch:9200", "--kibana-url", "http://kibana:5601");
+                .containsExactly("setup", "--es-url", "http://elasticsearch:9200", "--kibana-url", "http://kibana:5601",
+                        "--enable-rules");
         assertThat(Cli.execute("setup", "--help")).isZero();
     }
 

@@ -11,9 +11,14 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -32,6 +37,10 @@ final class ElasticsearchSetup {
     static final String DEAD_LETTER_TEMPLATE = "logs-deletion_watch.deadletter";
     static final String ILM_POLICY = "deletion-watch";
     static final String ILM_COMPONENT_TEMPLATE = "deletion-watch@ilm";
+    static final String GEOIP_PIPELINE = "deletion-watch-findings-geoip";
+    static final String GEOIP_COMPONENT_TEMPLATE = "deletion-watch@geoip";
+    /** What the GeoIP pipeline runs; all of them ship with Elasticsearch's default distribution. */
+    static final List<String> GEOIP_PROCESSORS = List.of("geoip", "rename");
     static final String WRITER_ROLE = "deletion-watch-writer";
     static final String ANALYST_ROLE = "deletion-watch-analyst";
     /** The metadata key holding the SHA-256 of the body without it. */
@@ -58,6 +67,7 @@ final class ElasticsearchSetup {
                 "  cluster " + info.path("cluster_name").asText("?") + ", version "
                         + info.path("version").path("number").asText("?"));
         boolean ilm = installIlm();
+        installGeoip();
         install("index template " + FINDINGS_TEMPLATE,
                 "/_index_template/" + FINDINGS_TEMPLATE,
                 indexTemplate(KibanaAssets.FINDINGS_TEMPLATE),
@@ -101,6 +111,89 @@ final class ElasticsearchSetup {
                 r -> r.path("component_templates").path(0).path("component_template").path("_meta"),
                 "findings and dead letters use ILM policy " + ILM_POLICY);
         return true;
+    }
+
+    /**
+     * {@code source.geo.*} and {@code source.as.*} from the caller's IP, as Elastic's Azure
+     * integration adds them, where every node can run the GeoIP processor: a pipeline, and the
+     * component template that makes it the findings' default pipeline (the findings template names
+     * it in {@code ignore_missing_component_templates}, so without it nothing changes).
+     */
+    private void installGeoip() {
+        String subject = "GeoIP pipeline " + GEOIP_PIPELINE;
+        List<String> missing = missingProcessors(es.get("/_nodes/ingest?filter_path=nodes.*.ingest.processors.type"));
+        if (!missing.isEmpty()) {
+            report.record(subject, Outcome.SKIPPED,
+                    "the cluster lacks " + String.join(", ", missing) + "; findings carry no source.geo or source.as");
+            report.record("component template " + GEOIP_COMPONENT_TEMPLATE, Outcome.SKIPPED, "no GeoIP pipeline");
+            return;
+        }
+        install(subject,
+                "/_ingest/pipeline/" + GEOIP_PIPELINE,
+                geoipPipeline(),
+                "_meta",
+                r -> r.path(GEOIP_PIPELINE).path("_meta"),
+                "source.geo and source.as from source.ip");
+        install("component template " + GEOIP_COMPONENT_TEMPLATE,
+                "/_component_template/" + GEOIP_COMPONENT_TEMPLATE,
+                geoipComponentTemplate(),
+                "_meta",
+                r -> r.path("component_templates").path(0).path("component_template").path("_meta"),
+                "findings run " + GEOIP_PIPELINE + " as their default pipeline");
+    }
+
+    /** The GeoIP pipeline's processors some node cannot run. */
+    static List<String> missingProcessors(HttpResponse nodes) {
+        if (nodes.status() != 200) {
+            return List.of("a list of its ingest processors (GET /_nodes/ingest answered " + nodes.status() + ")");
+        }
+        JsonNode byNode = nodes.json().path("nodes");
+        Set<String> missing = new TreeSet<>();
+        if (byNode.isEmpty()) {
+            // filter_path leaves nothing when no node has any processor, as on the Maven Central node.
+            GEOIP_PROCESSORS.forEach(p -> missing.add("the " + p + " processor"));
+        }
+        for (JsonNode node : byNode) {
+            Set<String> types = new HashSet<>();
+            node.path("ingest").path("processors").forEach(p -> types.add(p.path("type").asText()));
+            GEOIP_PROCESSORS.stream().filter(p -> !types.contains(p)).forEach(p -> missing.add("the " + p + " processor"));
+        }
+        return List.copyOf(missing);
+    }
+
+    /**
+     * City and ASN lookups of {@code source.ip}, named as Elastic's integrations name them
+     * ({@code source.as.number}, {@code source.as.organization.name}); a finding without an IP or
+     * with a private one passes unchanged.
+     */
+    static ObjectNode geoipPipeline() {
+        ObjectNode body = MAPPER.createObjectNode();
+        body.put("description", "deletion-watch findings: source.geo and source.as from source.ip");
+        ArrayNode processors = body.putArray("processors");
+        // ignore_failure: a lookup that fails must never cost the finding, only its geo fields.
+        processors.addObject().putObject("geoip")
+                .put("field", "source.ip").put("target_field", "source.geo")
+                .put("ignore_missing", true).put("ignore_failure", true);
+        processors.addObject().putObject("geoip")
+                .put("database_file", "GeoLite2-ASN.mmdb")
+                .put("field", "source.ip").put("target_field", "source.as")
+                .put("ignore_missing", true).put("ignore_failure", true)
+                .putArray("properties").add("asn").add("organization_name");
+        processors.addObject().putObject("rename")
+                .put("field", "source.as.asn").put("target_field", "source.as.number")
+                .put("ignore_missing", true).put("ignore_failure", true);
+        processors.addObject().putObject("rename")
+                .put("field", "source.as.organization_name").put("target_field", "source.as.organization.name")
+                .put("ignore_missing", true).put("ignore_failure", true);
+        meta(body.putObject("_meta"), "source.geo and source.as for deletion-watch findings");
+        return body;
+    }
+
+    static ObjectNode geoipComponentTemplate() {
+        ObjectNode body = MAPPER.createObjectNode();
+        body.putObject("template").putObject("settings").putObject("index").put("default_pipeline", GEOIP_PIPELINE);
+        meta(body.putObject("_meta"), "runs " + GEOIP_PIPELINE + " on deletion-watch findings");
+        return body;
     }
 
     static int rolloverDays(int retentionDays) {

@@ -42,6 +42,10 @@ class SetupAgainstElasticsearchITCase {
         assertThat(first.line("ILM policy deletion-watch"))
                 .startsWith("  skipped   ILM policy deletion-watch: the cluster has no ILM (no handler for ");
         assertThat(first.outcome("component template deletion-watch@ilm")).isEqualTo("skipped");
+        // The Maven Central node has no ingest-geoip module: findings are indexed without a pipeline.
+        assertThat(first.line("GeoIP pipeline deletion-watch-findings-geoip"))
+                .contains("skipped").contains("the geoip processor");
+        assertThat(first.outcome("component template deletion-watch@geoip")).isEqualTo("skipped");
         assertThat(first.line("role deletion-watch-writer"))
                 .contains("skipped").contains("the cluster has no security");
         assertThat(first.outcome("role deletion-watch-analyst")).isEqualTo("skipped");
@@ -58,7 +62,7 @@ class SetupAgainstElasticsearchITCase {
         for (String template : TEMPLATES) {
             assertThat(second.outcome("index template " + template)).isEqualTo("unchanged");
         }
-        assertThat(second.out).contains("setup done: 2 unchanged, 5 skipped");
+        assertThat(second.out).contains("setup done: 2 unchanged, 7 skipped");
     }
 
     @Test

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.deletionwatch.kibana.KibanaAssets;
+import io.deletionwatch.kibana.assets.TemplateFields;
 import io.deletionwatch.kibana.setup.FakeServer.Reply;
 import io.deletionwatch.kibana.setup.FakeServer.Request;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,7 +31,7 @@ class ElasticsearchSetupTest {
 
     @Test
     void installsTemplatesIlmPolicyAndRolesOnAFullCluster() {
-        try (FakeElasticsearch es = new FakeElasticsearch(true, true)) {
+        try (FakeElasticsearch es = fullCluster()) {
             SetupRun run = SetupRun.of(API_KEY, "--es-url", es.server.url().toString(), "--retention-days", "90");
 
             assertThat(run.exitCode()).as(run.toString()).isZero();
@@ -38,6 +40,8 @@ class ElasticsearchSetupTest {
             assertThat(es.server.requests("PUT")).extracting(Request::path).containsExactly(
                     "/_ilm/policy/deletion-watch",
                     "/_component_template/deletion-watch@ilm",
+                    "/_ingest/pipeline/deletion-watch-findings-geoip",
+                    "/_component_template/deletion-watch@geoip",
                     "/_index_template/logs-deletion_watch.findings",
                     "/_index_template/logs-deletion_watch.deadletter",
                     "/_security/role/deletion-watch-writer",
@@ -55,7 +59,28 @@ class ElasticsearchSetupTest {
             JsonNode findings = es.stored.get("/_index_template/logs-deletion_watch.findings");
             assertThat(findings.path("index_patterns").get(0).asText()).isEqualTo("logs-deletion_watch.findings-*");
             assertThat(findings.path("data_stream").isObject()).isTrue();
-            assertThat(findings.path("composed_of")).extracting(JsonNode::asText).containsExactly("deletion-watch@ilm");
+            assertThat(findings.path("composed_of")).extracting(JsonNode::asText)
+                    .containsExactly("deletion-watch@ilm", "deletion-watch@geoip");
+            assertThat(findings.path("ignore_missing_component_templates")).extracting(JsonNode::asText)
+                    .containsExactly("deletion-watch@ilm", "deletion-watch@geoip");
+            assertThat(es.stored.get("/_component_template/deletion-watch@geoip")
+                    .at("/template/settings/index/default_pipeline").asText()).isEqualTo("deletion-watch-findings-geoip");
+            JsonNode pipeline = es.stored.get("/_ingest/pipeline/deletion-watch-findings-geoip");
+            assertThat(pipeline.path("processors")).extracting(p -> p.fieldNames().next() + " "
+                            + p.elements().next().path("field").asText() + " -> "
+                            + p.elements().next().path("target_field").asText())
+                    .containsExactly("geoip source.ip -> source.geo", "geoip source.ip -> source.as",
+                            "rename source.as.asn -> source.as.number",
+                            "rename source.as.organization_name -> source.as.organization.name");
+            assertThat(pipeline.path("processors")).allSatisfy(p ->
+                    assertThat(p.elements().next().path("ignore_failure").asBoolean()).as("never costs the finding").isTrue());
+            assertThat(pipeline.at("/processors/1/geoip/database_file").asText()).isEqualTo("GeoLite2-ASN.mmdb");
+            for (String field : List.of("source.geo.location", "source.geo.country_iso_code", "source.geo.city_name",
+                    "source.as.number", "source.as.organization.name")) {
+                assertThat(TemplateFields.findings().type(field)).as(field).isPresent();
+            }
+            assertThat(run.outcome("GeoIP pipeline deletion-watch-findings-geoip")).isEqualTo("created");
+            assertThat(run.outcome("component template deletion-watch@geoip")).isEqualTo("created");
             assertThat(findings.at("/template/mappings/properties/rule/properties/id/type").asText())
                     .isEqualTo("keyword");
             assertThat(es.stored.get("/_index_template/logs-deletion_watch.deadletter").path("index_patterns").get(0)
@@ -85,9 +110,16 @@ class ElasticsearchSetupTest {
         }
     }
 
+    /** ILM, security and the GeoIP pipeline's processors. */
+    private static FakeElasticsearch fullCluster() {
+        FakeElasticsearch es = new FakeElasticsearch(true, true);
+        es.processors = Set.of("set", "geoip", "rename");
+        return es;
+    }
+
     @Test
     void aSecondRunChangesNothing() {
-        try (FakeElasticsearch es = new FakeElasticsearch(true, true)) {
+        try (FakeElasticsearch es = fullCluster()) {
             String url = es.server.url().toString();
             assertThat(SetupRun.of(API_KEY, "--es-url", url).exitCode()).isZero();
             es.server.clear();
@@ -97,12 +129,13 @@ class ElasticsearchSetupTest {
             assertThat(second.exitCode()).as(second.toString()).isZero();
             assertThat(es.server.requests("PUT")).isEmpty();
             for (String subject : List.of("ILM policy deletion-watch", "component template deletion-watch@ilm",
+                    "GeoIP pipeline deletion-watch-findings-geoip", "component template deletion-watch@geoip",
                     "index template logs-deletion_watch.findings", "index template logs-deletion_watch.deadletter",
                     "role deletion-watch-writer",
                     "role deletion-watch-analyst")) {
                 assertThat(second.outcome(subject)).as(subject).isEqualTo("unchanged");
             }
-            assertThat(second.out()).contains("setup done: 6 unchanged, 1 skipped");
+            assertThat(second.out()).contains("setup done: 8 unchanged, 1 skipped");
         }
     }
 
@@ -137,11 +170,15 @@ class ElasticsearchSetupTest {
             assertThat(run.outcome("role deletion-watch-analyst")).isEqualTo("skipped");
             assertThat(run.line("role deletion-watch-writer")).contains("the cluster has no security");
             assertThat(run.outcome("component template deletion-watch@ilm")).isEqualTo("skipped");
+            assertThat(run.line("GeoIP pipeline deletion-watch-findings-geoip"))
+                    .contains("skipped").contains("the cluster lacks the geoip processor, the rename processor;"
+                            + " findings carry no source.geo or source.as");
+            assertThat(run.outcome("component template deletion-watch@geoip")).isEqualTo("skipped");
             assertThat(run.outcome("index template logs-deletion_watch.findings")).isEqualTo("created");
             assertThat(es.server.requests("PUT")).extracting(Request::path).containsExactly(
                     "/_index_template/logs-deletion_watch.findings", "/_index_template/logs-deletion_watch.deadletter");
             assertThat(es.server.requests()).allSatisfy(r -> assertThat(r.header("Authorization")).isNull());
-            assertThat(run.out()).contains("setup done: 2 created, 5 skipped");
+            assertThat(run.out()).contains("setup done: 2 created, 7 skipped");
         }
     }
 

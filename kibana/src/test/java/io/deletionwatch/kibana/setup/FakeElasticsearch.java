@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.deletionwatch.kibana.setup.FakeServer.Reply;
 import io.deletionwatch.kibana.setup.FakeServer.Request;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -16,6 +17,8 @@ final class FakeElasticsearch implements AutoCloseable {
     final Map<String, JsonNode> stored = new ConcurrentHashMap<>();
     private final boolean ilm;
     private final boolean security;
+    /** The ingest processors every node lists; a full cluster has the GeoIP pipeline's. */
+    volatile Set<String> processors = Set.of("set", "script");
 
     FakeElasticsearch(boolean ilm, boolean security) {
         this.ilm = ilm;
@@ -32,6 +35,12 @@ final class FakeElasticsearch implements AutoCloseable {
         if (path.startsWith("/_ilm/") && !ilm || path.startsWith("/_security/") && !security) {
             return Reply.json(400, "{\"error\":\"no handler found for uri [" + path + "] and method ["
                     + r.method() + "]\",\"status\":400}");
+        }
+        if (r.is("GET", "/_nodes/ingest?filter_path=nodes.*.ingest.processors.type")) {
+            StringBuilder types = new StringBuilder();
+            processors.stream().sorted().forEach(t -> types.append(types.isEmpty() ? "" : ",")
+                    .append("{\"type\":\"").append(t).append("\"}"));
+            return Reply.json(200, "{\"nodes\":{\"n1\":{\"ingest\":{\"processors\":[" + types + "]}}}}");
         }
         String name = path.substring(path.lastIndexOf('/') + 1);
         if (r.method().equals("PUT")) {
@@ -64,6 +73,9 @@ final class FakeElasticsearch implements AutoCloseable {
                                 + "\"Lifecycle policy not found: " + name + "\"},\"status\":404}")
                         : Reply.json(200, "{\"" + name + "\":{\"version\":1,\"modified_date\":"
                                 + "\"2026-01-01T00:00:00.000Z\",\"policy\":" + value.path("policy") + "}}");
+            }
+            if (path.startsWith("/_ingest/pipeline/")) {
+                return value == null ? Reply.json(404, "{}") : Reply.json(200, "{\"" + name + "\":" + value + "}");
             }
             if (path.startsWith("/_security/role/")) {
                 return value == null
