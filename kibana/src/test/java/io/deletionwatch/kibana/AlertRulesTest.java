@@ -98,7 +98,7 @@ class AlertRulesTest {
                 String message = action.at(CHANNEL_MESSAGE.get(channel)).asText();
                 assertThat(message)
                         .as("%s %s message", id, channel)
-                        .contains("{{#context.hits}}", "{{_source.message}}", "{{_source.user.name}}",
+                        .contains("{{#context.hits}}", "{{_source.message}}", "{{_source.deletion_watch.caller}}",
                                 "{{_source.azure.resource.id}}", "${kibana.url}/app/dashboards#/view/");
             }
             assertThat(channels).containsExactlyInAnyOrder("slack", "pagerduty", "servicenow", "email", "webhook");

@@ -128,7 +128,7 @@ class AssetFieldsTest {
             while (m.find()) {
                 quoted.add(m.group(1));
             }
-            assertThat(quoted).contains("message", "user.name", "azure.resource.id", "event.id");
+            assertThat(quoted).contains("message", "deletion_watch.caller", "azure.resource.id", "event.id");
             assertMapped(asset + " messages", quoted, fields);
         }
     }

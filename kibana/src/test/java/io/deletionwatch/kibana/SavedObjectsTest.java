@@ -294,7 +294,7 @@ class SavedObjectsTest {
         assertThat(byRule.keySet()).containsExactlyInAnyOrderElementsOf(RULE_IDS);
         byRule.values().forEach(search ->
                 assertThat(search.path("attributes").path("columns")).extracting(JsonNode::asText)
-                        .contains("user.name"));
+                        .contains("deletion_watch.caller"));
         assertThat(byRule.get("nsg-rule-changed").path("attributes").path("sort").get(0).get(0).asText())
                 .as("rule changes opening inbound from any source come first")
                 .isEqualTo("deletion_watch.nsg_rule.opens_inbound_from_any");
@@ -310,13 +310,13 @@ class SavedObjectsTest {
             assertThat(l.visualizationType()).isEqualTo("lnsMetric");
             assertThat(l.kql()).contains("deletion_watch.severity:\"critical\"");
         });
-        assertThat(overview).anySatisfy(l -> assertChart(l, "lnsDatatable", "terms:user.name"));
+        assertThat(overview).anySatisfy(l -> assertChart(l, "lnsDatatable", "terms:deletion_watch.caller"));
         assertThat(overview).anySatisfy(l -> assertChart(l, "lnsDatatable", "terms:azure.subscription_id"));
         assertThat(overview).anySatisfy(l -> assertChart(l, "lnsDatatable", "terms:azure.resource.group"));
         assertThat(searchPanels("deletion-watch-overview")).contains("deletion-watch-search-all-findings");
         JsonNode latest = file.get("search", "deletion-watch-search-all-findings");
         assertThat(latest.path("attributes").path("columns")).extracting(JsonNode::asText)
-                .contains("deletion_watch.severity", "rule.name", "message", "user.name", "azure.resource.group",
+                .contains("deletion_watch.severity", "rule.name", "message", "deletion_watch.caller", "azure.resource.group",
                         "cloud.account.id", "source.address");
     }
 
@@ -343,7 +343,7 @@ class SavedObjectsTest {
         List<LensLayer> mass = layersOf("deletion-watch-mass-deletion-and-log-tampering");
         assertThat(mass).anySatisfy(l -> {
             assertThat(l.kql()).isEqualTo("rule.id:\"mass-deletion\"");
-            assertThat(describe(l)).contains("terms:user.name", "sum:deletion_watch.count");
+            assertThat(describe(l)).contains("terms:deletion_watch.caller", "sum:deletion_watch.count");
         });
         assertThat(mass).anySatisfy(l -> assertThat(describe(l)).contains("terms:deletion_watch.evidence.operation"));
         assertThat(mass).anySatisfy(l -> {
@@ -387,14 +387,14 @@ class SavedObjectsTest {
                 }
             }
         }
-        assertThat(drilledFields).contains("user.name", "azure.resource.group", "azure.resource.name",
+        assertThat(drilledFields).contains("deletion_watch.caller", "azure.resource.group", "azure.resource.name",
                 "azure.subscription_id");
         JsonNode investigation = file.get("dashboard", "deletion-watch-investigation");
         JsonNode controls = SavedObjectsFile.parse(
                 investigation.path("attributes").path("controlGroupInput").path("panelsJSON").asText());
         List<String> controlFields = new ArrayList<>();
         controls.forEach(c -> controlFields.add(c.path("explicitInput").path("fieldName").asText()));
-        assertThat(controlFields).containsExactly("user.name", "azure.subscription_id", "azure.resource.group",
+        assertThat(controlFields).containsExactly("deletion_watch.caller", "azure.subscription_id", "azure.resource.group",
                 "azure.resource.id");
     }
 

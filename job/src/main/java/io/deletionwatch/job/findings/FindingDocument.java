@@ -67,7 +67,7 @@ public final class FindingDocument {
         event.put("kind", "alert");
         event.put("id", f.id());
         event.put("created", f.created().toString());
-        event.put("action", f.action());
+        putIfPresent(event, "action", ElasticAzureFields.action(f));
         event.put("outcome", f.outcome());
         strings(event.putArray("category"), f.rule().eventCategory());
         strings(event.putArray("type"), f.rule().eventType());
@@ -87,7 +87,15 @@ public final class FindingDocument {
         Caller caller = f.caller();
         ObjectNode user = doc.putObject("user");
         putIfPresent(user, "id", caller.id());
-        putIfPresent(user, "name", caller.name());
+        // As Elastic's Azure integration: a UPN's local part in user.name, its domain in
+        // user.domain; a name the enrichment gave wins; an app id is no name (it has its field).
+        ElasticAzureFields.UserName upn = ElasticAzureFields.split(caller.email());
+        String userName = caller.name() == null || caller.name().equals(caller.appId()) ? null : caller.name();
+        if (upn != null && caller.email().equals(userName)) {
+            userName = upn.name();
+        }
+        putIfPresent(user, "name", userName);
+        putIfPresent(user, "domain", upn == null ? null : upn.domain());
         putIfPresent(user, "email", caller.email());
         // callerIpAddress as given in source.address (ECS: the raw address, always); in the ip
         // fields only when it is an IP literal, which Elasticsearch would otherwise refuse, and
@@ -106,12 +114,26 @@ public final class FindingDocument {
         ObjectNode account = cloud.putObject("account");
         putIfPresent(account, "id", f.subscriptionId());
         putIfPresent(account, "name", f.enrichment().accountName());
-        putIfPresent(cloud, "region", f.location());
+        putIfPresent(cloud, "region", ElasticAzureFields.region(f.location()));
+        if (f.resource() != null) {
+            cloud.put("resource_id", f.resource().id());
+        }
+        if (f.location() != null) {
+            doc.putObject("geo").put("name", f.location());
+        }
 
         ObjectNode azure = doc.putObject("azure");
         putIfPresent(azure, "subscription_id", f.subscriptionId());
         putIfPresent(azure, "correlation_id", f.correlationId());
         putIfPresent(azure, "tenant_id", f.tenantId());
+        // The same facts under the names the integration's current layout gives them.
+        if (f.correlationId() != null) {
+            azure.putObject("correlation").put("id", f.correlationId());
+        }
+        String tenant = f.tenantId() != null ? f.tenantId() : ElasticAzureFields.tenantOf(f.resource());
+        if (tenant != null) {
+            azure.putObject("tenant").put("id", tenant);
+        }
         ResourceId resource = f.resource();
         if (resource != null) {
             ObjectNode r = azure.putObject("resource");
@@ -120,23 +142,50 @@ public final class FindingDocument {
             putIfPresent(r, "provider", resource.provider());
             putIfPresent(r, "type", resource.type());
             putIfPresent(r, "name", resource.name());
+            if (resource.resourceGroup() != null) {
+                azure.putObject("resource_group").put("name", resource.resourceGroup());
+            }
+            String namespace = ElasticAzureFields.providerNamespace(resource);
+            if (namespace != null) {
+                azure.putObject("resource_provider").put("namespace", namespace);
+            }
+        }
+        ObjectNode activityLog = azure.putObject("activitylogs");
+        putIfPresent(activityLog, "operation_name", ElasticAzureFields.action(f));
+        Evidence primary = ElasticAzureFields.primary(f);
+        putIfPresent(activityLog, "result_type", primary == null ? null : primary.phase());
+        if (caller.appId() != null) {
+            activityLog.putObject("identity").putObject("claims").put("appid", caller.appId());
         }
 
         threat(doc.putObject("threat"), f.rule());
 
         ObjectNode related = doc.putObject("related");
         Set<String> users = new LinkedHashSet<>();
+        addIfPresent(users, userName);
         addIfPresent(users, caller.name());
         addIfPresent(users, caller.id());
         strings(related.putArray("user"), users);
         if (ipLiteral) {
             related.putArray("ip").add(f.sourceIp());
         }
+        // What Elastic's integration relates its events by: the resource id and the principal.
+        Set<String> entities = new LinkedHashSet<>();
+        addIfPresent(entities, resource == null ? null : resource.id());
+        addIfPresent(entities, caller.id());
+        if (!entities.isEmpty()) {
+            strings(related.putArray("entity"), entities);
+        }
 
         ObjectNode dw = doc.putObject("deletion_watch");
         dw.put("severity", f.severity().label());
         dw.put("version", version(f));
         dw.put("principal_type", caller.principalType());
+        // Who, always by some name: user.name stays empty for an app as in Elastic's layout, but
+        // dashboards and alert messages must still name every caller.
+        if (caller.name() != null || caller.id() != null) {
+            dw.put("caller", caller.displayName());
+        }
         strings(dw.putArray("insider_threat_matrix"), f.rule().insiderThreatMatrix());
         dw.put("allowlisted", f.allowlisted());
         f.enrichment().labels().forEach((k, v) -> {

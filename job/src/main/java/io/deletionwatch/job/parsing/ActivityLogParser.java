@@ -306,11 +306,23 @@ public final class ActivityLogParser implements Serializable {
         }
         String email = upn != null && upn.contains("@") ? upn : null;
         return new Caller(
-                objectId == null ? null : objectId.toLowerCase(Locale.ROOT),
+                objectId == null ? null : dashedGuid(objectId.toLowerCase(Locale.ROOT)),
                 name,
                 email,
                 appId,
                 principalType(claims, evidence));
+    }
+
+    /**
+     * The evidence's {@code principalId} comes without dashes, the claim with them: one principal
+     * must have one {@code user.id} (it is also the key its deletions are counted under).
+     */
+    static String dashedGuid(String id) {
+        if (id.length() != 32 || !id.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+            return id;
+        }
+        return id.substring(0, 8) + "-" + id.substring(8, 12) + "-" + id.substring(12, 16) + "-"
+                + id.substring(16, 20) + "-" + id.substring(20);
     }
 
     private static String principalType(JsonNode claims, JsonNode evidence) {

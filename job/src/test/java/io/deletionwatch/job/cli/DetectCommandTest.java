@@ -90,7 +90,8 @@ class DetectCommandTest {
         // The Accept row completes the async delete first; its time is the finding's time.
         assertThat(finding.at("/@timestamp").asText()).isEqualTo(BEGINNING.plusSeconds(1).toString());
         assertThat(finding.at("/event/kind").asText()).isEqualTo("alert");
-        assertThat(finding.at("/event/action").asText()).isEqualTo("microsoft.network/networksecuritygroups/delete");
+        // As the Activity Log wrote it, as Elastic's Azure integration keeps it.
+        assertThat(finding.at("/event/action").asText()).isEqualTo(NSG_DELETE);
         assertThat(finding.at("/event/outcome").asText()).isEqualTo("success");
         assertThat(finding.at("/event/severity").asInt()).isEqualTo(73);
         assertThat(finding.at("/event/risk_score").asDouble()).isEqualTo(73.0);
@@ -101,7 +102,8 @@ class DetectCommandTest {
         assertThat(finding.at("/message").asText())
                 .isEqualTo("alice@contoso.com deleted network security group nsg-web in resource group rg-prod (subscription " + SUBSCRIPTION + "); no earlier definition seen");
         assertThat(finding.at("/user/id").asText()).isEqualTo(ALICE_OID);
-        assertThat(finding.at("/user/name").asText()).isEqualTo(ALICE);
+        assertThat(finding.at("/user/name").asText()).isEqualTo("alice");
+        assertThat(finding.at("/user/domain").asText()).isEqualTo("contoso.com");
         assertThat(finding.at("/user/email").asText()).isEqualTo(ALICE);
         assertThat(finding.at("/source/ip").asText()).isEqualTo("203.0.113.7");
         assertThat(finding.at("/cloud/provider").asText()).isEqualTo("azure");
@@ -110,10 +112,15 @@ class DetectCommandTest {
         assertThat(finding.at("/azure/resource/id").asText()).isEqualTo(web);
         assertThat(finding.at("/azure/resource/group").asText()).isEqualTo("rg-prod");
         assertThat(finding.at("/azure/resource/provider").asText()).isEqualTo("microsoft.network");
+        assertThat(finding.at("/azure/resource_provider/namespace").asText()).isEqualTo("Microsoft.Network/networkSecurityGroups");
+        assertThat(finding.at("/cloud/resource_id").asText()).isEqualTo(web);
+        assertThat(finding.at("/azure/activitylogs/operation_name").asText()).isEqualTo(NSG_DELETE);
+        assertThat(finding.at("/azure/activitylogs/result_type").asText()).isEqualTo("Accept");
+        assertThat(finding.at("/related/entity").toString()).isEqualTo("[\"" + web + "\",\"" + ALICE_OID + "\"]");
         assertThat(finding.at("/azure/correlation_id").asText()).isEqualTo("corr-1");
         assertThat(finding.at("/threat/framework").asText()).isEqualTo("MITRE ATT&CK");
         assertThat(finding.at("/threat/technique/0/subtechnique/0/id").asText()).isEqualTo("T1562.007");
-        assertThat(finding.at("/related/user").toString()).isEqualTo("[\"" + ALICE + "\",\"" + ALICE_OID + "\"]");
+        assertThat(finding.at("/related/user").toString()).isEqualTo("[\"alice\",\"" + ALICE + "\",\"" + ALICE_OID + "\"]");
         assertThat(finding.at("/related/ip").toString()).isEqualTo("[\"203.0.113.7\"]");
         assertThat(finding.at("/deletion_watch/severity").asText()).isEqualTo("high");
         assertThat(finding.at("/deletion_watch/principal_type").asText()).isEqualTo("user");

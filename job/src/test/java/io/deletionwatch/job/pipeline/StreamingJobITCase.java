@@ -112,7 +112,8 @@ class StreamingJobITCase {
         assertThat(source.at("/event/id").asText()).isEqualTo(finding.id());
         assertThat(source.at("/rule/id").asText()).isEqualTo("nsg-deleted");
         assertThat(source.at("/azure/resource/id").asText()).isEqualTo(nsg);
-        assertThat(source.at("/user/name").asText()).isEqualTo(ActivityRecords.ALICE);
+        assertThat(source.at("/user/name").asText()).isEqualTo("alice");
+        assertThat(source.at("/user/email").asText()).isEqualTo(ActivityRecords.ALICE);
         assertThat(source.at("/event/severity").asInt()).isEqualTo(73);
         assertThat(source.at("/source/ip").asText()).isEqualTo("203.0.113.7");
         assertThat(source.at("/source/address").asText()).isEqualTo("203.0.113.7");

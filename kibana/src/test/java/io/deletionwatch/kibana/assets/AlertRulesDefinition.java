@@ -41,7 +41,7 @@ final class AlertRulesDefinition {
         return "{{#context.hits}}" + bullet + "{{_source.message}}" + newline
                 + "  Rule: {{_source.rule.name}} ({{_source.rule.id}}), severity "
                 + "{{_source.deletion_watch.severity}}" + newline
-                + "  Caller: {{_source.user.name}} ({{_source.deletion_watch.principal_type}}), "
+                + "  Caller: {{_source.deletion_watch.caller}} ({{_source.deletion_watch.principal_type}}), "
                 + "from {{_source.source.address}}" + newline
                 + "  Resource: {{_source.azure.resource.id}}" + newline
                 + "  When: {{_source.@timestamp}}" + newline
@@ -96,7 +96,7 @@ final class AlertRulesDefinition {
         pagerDuty.put("eventAction", "trigger");
         pagerDuty.put("dedupKey", "deletion-watch-{{rule.id}}-{{context.date}}");
         pagerDuty.put("summary", "deletion-watch: {{context.value}} " + finding(severity) + ": "
-                + "{{#context.hits}}{{_source.message}} (caller {{_source.user.name}}, resource "
+                + "{{#context.hits}}{{_source.message}} (caller {{_source.deletion_watch.caller}}, resource "
                 + "{{_source.azure.resource.id}}); {{/context.hits}}" + overviewLink());
         pagerDuty.put("source", "deletion-watch");
         pagerDuty.put("severity", pagerDutySeverity);

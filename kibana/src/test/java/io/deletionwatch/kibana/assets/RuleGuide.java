@@ -25,11 +25,12 @@ record RuleGuide(
 
     /** Shown on every rule's alerts first: when, what, who and from where. */
     static final List<String> COMMON_FIELDS =
-            List.of("@timestamp", "message", "event.action", "user.name", "user.id",
+            List.of("@timestamp", "message", "event.action", "deletion_watch.caller", "user.id",
                     "deletion_watch.principal_type", "source.ip", "cloud.account.id", "azure.resource.group");
 
     private static final String WHO =
-            "Identify the caller from `user.name`, `user.id` and `deletion_watch.principal_type`: for a service "
+            "Identify the caller from `deletion_watch.caller` (its name, UPN or app id), `user.id` and "
+                    + "`deletion_watch.principal_type`: for a service "
                     + "principal, find the application and who owns it (the job's `--enrichment` table can "
                     + "name it in the finding), then review how its credentials were used.";
     private static final String FROM_WHERE =

@@ -84,7 +84,7 @@ final class SavedObjectsDefinition {
                 "Every finding, newest first, with the columns to triage by.",
                 FINDINGS,
                 "",
-                List.of("deletion_watch.severity", "rule.name", "message", "user.name",
+                List.of("deletion_watch.severity", "rule.name", "message", "deletion_watch.caller",
                         "deletion_watch.principal_type", "cloud.account.id", "azure.resource.group",
                         "azure.resource.name", "source.address", "deletion_watch.allowlisted"),
                 List.of(List.of("@timestamp", "desc"))));
@@ -132,7 +132,7 @@ final class SavedObjectsDefinition {
                                 "deletion_watch.severity:\"high\"" + NEEDS_ATTENTION,
                                 count("High")), 12).timeFrom("now-24h"),
                         lens(metric("Findings", FINDINGS, "", count("Findings")), 8),
-                        lens(metric("Callers", FINDINGS, "", uniqueCount("user.name", "Callers")), 8),
+                        lens(metric("Callers", FINDINGS, "", uniqueCount("deletion_watch.caller", "Callers")), 8),
                         lens(metric("Subscriptions", FINDINGS, "",
                                 uniqueCount("azure.subscription_id", "Subscriptions")), 8))
                 .row(12,
@@ -143,18 +143,18 @@ final class SavedObjectsDefinition {
                                 count("Findings")), 24))
                 .row(12,
                         lens(table("Top callers", FINDINGS, "",
-                                List.of(terms("user.name", "Caller", 10),
+                                List.of(terms("deletion_watch.caller", "Caller", 10),
                                         terms("deletion_watch.principal_type", "Principal type", 3)),
                                 count("Findings"), uniqueCount("rule.id", "Rules"),
                                 max("event.severity", "Highest severity")), 16)
                                 .drilldown(INVESTIGATE_CALLER, INVESTIGATION),
                         lens(table("Top subscriptions", FINDINGS, "",
                                 List.of(terms("azure.subscription_id", "Subscription", 10)),
-                                count("Findings"), uniqueCount("user.name", "Callers")), 16)
+                                count("Findings"), uniqueCount("deletion_watch.caller", "Callers")), 16)
                                 .drilldown("Investigate this subscription", INVESTIGATION),
                         lens(table("Top resource groups", FINDINGS, "",
                                 List.of(terms("azure.resource.group", "Resource group", 10)),
-                                count("Findings"), uniqueCount("user.name", "Callers")), 16)
+                                count("Findings"), uniqueCount("deletion_watch.caller", "Callers")), 16)
                                 .drilldown("Investigate this resource group", INVESTIGATION))
                 .row(16, search(ALL_FINDINGS_SEARCH, 48))
                 .build();
@@ -185,7 +185,7 @@ final class SavedObjectsDefinition {
                                 List.of(terms("azure.resource.name", "NSG", 10),
                                         terms("deletion_watch.nsg_rule.name", "Rule", 10),
                                         terms("deletion_watch.nsg_rule.destination_ports", "Ports", 5),
-                                        terms("user.name", "Caller", 5)),
+                                        terms("deletion_watch.caller", "Caller", 5)),
                                 count("Changes")), 24)
                                 .drilldown(INVESTIGATE_CALLER, INVESTIGATION),
                         lens(xy("NSG findings over time by rule", FINDINGS, BAR, NSG_RULES,
@@ -196,14 +196,14 @@ final class SavedObjectsDefinition {
                                 List.of(terms("deletion_watch.unprotected_resources",
                                                 "Subnet or NIC", 20),
                                         terms("azure.resource.name", "Deleted NSG", 5),
-                                        terms("user.name", "Caller", 5)),
+                                        terms("deletion_watch.caller", "Caller", 5)),
                                 count("Findings")), 24)
                                 .drilldown(INVESTIGATE_RESOURCE, INVESTIGATION),
                         lens(table("NSGs deleted", FINDINGS, NSG_DELETIONS,
                                 List.of(terms("azure.resource.name", "NSG", 20),
                                         terms("azure.resource.group", "Resource group", 5),
                                         terms("rule.name", "How", 3),
-                                        terms("user.name", "Caller", 5)),
+                                        terms("deletion_watch.caller", "Caller", 5)),
                                 count("Findings")), 24)
                                 .drilldown(INVESTIGATE_RESOURCE, INVESTIGATION))
                 .row(12,
@@ -253,10 +253,10 @@ final class SavedObjectsDefinition {
                                 LOGGING_THEN_DELETION, count("Findings")), 12))
                 .row(12,
                         lens(xy("Bursts per caller over time", FINDINGS, BAR, MASS_DELETION_RULE,
-                                overTime(), terms("user.name", "Caller", 10),
+                                overTime(), terms("deletion_watch.caller", "Caller", 10),
                                 sum("deletion_watch.count", "Resources deleted")), 24),
                         lens(table("Bursts per caller", FINDINGS, MASS_DELETION_RULE,
-                                List.of(terms("user.name", "Caller", 20),
+                                List.of(terms("deletion_watch.caller", "Caller", 20),
                                         terms("deletion_watch.principal_type", "Principal type", 3)),
                                 count("Bursts"), sum("deletion_watch.count", "Resources deleted"),
                                 max("deletion_watch.count", "Largest burst")), 24)
@@ -275,7 +275,7 @@ final class SavedObjectsDefinition {
                         lens(table("Logging disabled", FINDINGS, LOGGING_RULES,
                                 List.of(terms("azure.resource.name", "Setting", 20),
                                         terms("rule.name", "Finding", 2),
-                                        terms("user.name", "Caller", 5)),
+                                        terms("deletion_watch.caller", "Caller", 5)),
                                 count("Findings")), 24)
                                 .drilldown(INVESTIGATE_CALLER, INVESTIGATION),
                         lens(table("What followed logging being disabled", FINDINGS,
@@ -333,7 +333,7 @@ final class SavedObjectsDefinition {
                                 + "resource above.",
                         "now-7d")
                 .controls(FINDINGS,
-                        new String[] {"user.name", "Caller"},
+                        new String[] {"deletion_watch.caller", "Caller"},
                         new String[] {"azure.subscription_id", "Subscription"},
                         new String[] {"azure.resource.group", "Resource group"},
                         new String[] {"azure.resource.id", "Resource"})
@@ -350,7 +350,7 @@ final class SavedObjectsDefinition {
                         lens(xy("Findings over time by rule", FINDINGS, BAR, "", overTime(),
                                 terms("rule.name", "Rule", 10), count("Findings")), 24),
                         lens(table("Callers", FINDINGS, "",
-                                List.of(terms("user.name", "Caller", 10),
+                                List.of(terms("deletion_watch.caller", "Caller", 10),
                                         terms("deletion_watch.principal_type", "Principal type", 3)),
                                 count("Findings"), uniqueCount("azure.resource.id", "Resources")),
                                 24))
@@ -361,7 +361,7 @@ final class SavedObjectsDefinition {
                                 count("Findings")), 24),
                         lens(table("Source IPs", FINDINGS, "",
                                 List.of(terms("source.ip", "Source IP", 10)),
-                                count("Findings"), uniqueCount("user.name", "Callers")), 24))
+                                count("Findings"), uniqueCount("deletion_watch.caller", "Callers")), 24))
                 .row(16, search(ALL_FINDINGS_SEARCH, 48))
                 .build();
     }

@@ -167,7 +167,11 @@ final class FindingFixtures {
         event.put("provider", "azure.activitylogs");
         f.putObject("rule").put("id", ruleId).put("name", ruleName).put("description", ruleName)
                 .put("ruleset", "deletion-watch").put("category", "network-security");
-        f.putObject("user").put("id", "oid-" + caller).put("name", caller).put("email", caller);
+        String[] upn = caller.split("@", 2);
+        ObjectNode user = f.putObject("user").put("id", "oid-" + caller).put("name", upn[0]);
+        if (upn.length == 2) {
+            user.put("domain", upn[1]).put("email", caller);
+        }
         f.putObject("source").put("address", ip).put("ip", ip);
         ObjectNode cloud = f.putObject("cloud").put("provider", "azure").put("region", "westeurope");
         cloud.putObject("account").put("id", SUBSCRIPTION).put("name", "Production");
@@ -192,11 +196,12 @@ final class FindingFixtures {
             tech.putArray("subtechnique").addObject().put("id", technique)
                     .put("name", logs ? "Disable or Modify Cloud Logs" : "Disable or Modify Cloud Firewall");
         }
-        f.putObject("related").putArray("user").add(caller).add("oid-" + caller);
+        f.putObject("related").putArray("user").add(upn[0]).add(caller).add("oid-" + caller);
         f.withObjectProperty("related").putArray("ip").add(ip);
         ObjectNode dw = f.putObject("deletion_watch");
         dw.put("severity", severity);
         dw.put("principal_type", principalType);
+        dw.put("caller", caller);
         dw.putArray("insider_threat_matrix").add("IF014.005");
         dw.put("allowlisted", false);
         dw.put("first_seen", time.toString());
