@@ -68,7 +68,8 @@ final class EventHubsAmqpHandler extends BaseHandler {
     static final Symbol NOT_FOUND = Symbol.valueOf("amqp:not-found");
     static final Symbol UNAUTHORIZED = Symbol.valueOf("amqp:unauthorized-access");
     static final Symbol LINK_STOLEN = Symbol.valueOf("amqp:link:stolen");
-    static final Symbol ARGUMENT_OUT_OF_RANGE = Symbol.valueOf("com.microsoft:argument-out-of-range");
+    static final Symbol ARGUMENT_OUT_OF_RANGE =
+            Symbol.valueOf("com.microsoft:argument-out-of-range");
     static final Symbol NOT_IMPLEMENTED = Symbol.valueOf("amqp:not-implemented");
 
     /** AMQP batches: an envelope, then one Data section per message, each a whole message. */
@@ -85,7 +86,8 @@ final class EventHubsAmqpHandler extends BaseHandler {
 
     /** {@code <hub>/ConsumerGroups/<group>/Partitions/<id>}. */
     private static final Pattern RECEIVER_ADDRESS =
-            Pattern.compile("([^/]+)/ConsumerGroups/([^/]+)/Partitions/([^/]+)", Pattern.CASE_INSENSITIVE);
+            Pattern.compile(
+                    "([^/]+)/ConsumerGroups/([^/]+)/Partitions/([^/]+)", Pattern.CASE_INSENSITIVE);
 
     /** {@code <hub>} or {@code <hub>/Partitions/<id>}. */
     private static final Pattern SENDER_ADDRESS =
@@ -116,7 +118,13 @@ final class EventHubsAmqpHandler extends BaseHandler {
         final Long epoch;
         long next;
 
-        Consumer(Sender link, EventHub hub, String group, Partition partition, Long epoch, long next) {
+        Consumer(
+                Sender link,
+                EventHub hub,
+                String group,
+                Partition partition,
+                Long epoch,
+                long next) {
             this.link = link;
             this.hub = hub;
             this.consumerGroup = group;
@@ -261,7 +269,8 @@ final class EventHubsAmqpHandler extends BaseHandler {
         String group = m.group(2);
         if (!hub.consumerGroups.contains(group)) {
             // ExceptionUtil.distinguishNotFound (azure-core-amqp): only a description matching
-            // "The messaging entity .* could not be found" makes the SDK give up instead of retrying.
+            // "The messaging entity .* could not be found" makes the SDK give up instead of
+            // retrying.
             refuse(link, NOT_FOUND, notFound(link, hub.name + "/consumergroups/" + group));
             return;
         }
@@ -631,6 +640,17 @@ final class EventHubsAmqpHandler extends BaseHandler {
         return out;
     }
 
+    /** The receivers reading a partition of a hub now, over all consumer groups. */
+    int receiversOf(EventHub hub, Partition partition) {
+        int count = 0;
+        for (Consumer c : consumers) {
+            if (c.hub == hub && c.partition == partition) {
+                count++;
+            }
+        }
+        return count;
+    }
+
     void pumpAll() {
         for (Consumer c : new ArrayList<>(consumers)) {
             pump(c);
@@ -688,8 +708,7 @@ final class EventHubsAmqpHandler extends BaseHandler {
                     null);
         }
         Object expiration = properties.get("expiration");
-        Instant expiry =
-                expiration instanceof Date d ? d.toInstant() : now.plusSeconds(3600);
+        Instant expiry = expiration instanceof Date d ? d.toInstant() : now.plusSeconds(3600);
         grants.computeIfAbsent(link.getSession().getConnection(), c -> new ArrayList<>())
                 .add(new Grant(audience, expiry));
         return response(request, 202, "Accepted", null);
@@ -769,7 +788,9 @@ final class EventHubsAmqpHandler extends BaseHandler {
 
     private static Map<String, Object> applicationProperties(Message message) {
         ApplicationProperties properties = message.getApplicationProperties();
-        return properties == null || properties.getValue() == null ? Map.of() : properties.getValue();
+        return properties == null || properties.getValue() == null
+                ? Map.of()
+                : properties.getValue();
     }
 
     private static Message response(Message request, int status, String description, Object body) {
@@ -808,7 +829,9 @@ final class EventHubsAmqpHandler extends BaseHandler {
     }
 
     private static Sender replyLink(Session session, String replyTo, Connection connection) {
-        for (Link link = connection.linkHead(null, null); link != null; link = link.next(null, null)) {
+        for (Link link = connection.linkHead(null, null);
+                link != null;
+                link = link.next(null, null)) {
             if (link instanceof Sender sender
                     && (session == null || link.getSession() == session)
                     && link.getLocalState() == EndpointState.ACTIVE

@@ -33,8 +33,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * A wire-level Event Hubs endpoint for tests and the local demo: an AMQP 1.0 server on Qpid
  * Proton-J (the AMQP library of the Event Hubs SDK itself) that the real {@code
- * azure-messaging-eventhubs} clients talk to over a real socket on 127.0.0.1. It is a test
- * fixture, not an emulator of the service.
+ * azure-messaging-eventhubs} clients talk to over a real socket on 127.0.0.1. It is a test fixture,
+ * not an emulator of the service.
  *
  * <p>Clients connect with {@link #connectionString()}, which carries {@code
  * UseDevelopmentEmulator=true} and the port: with it, SDK 5.19.2+ connects over plain TCP to the
@@ -50,17 +50,16 @@ import java.util.concurrent.TimeoutException;
  *   <li>{@code $cbs} put-token with shared access signatures: a token signed with the namespace's
  *       key for the entity (or a parent) is answered 202; a wrong signature, key name, expiry or
  *       scope is answered 401, a token for an unknown event hub 404 ("The messaging entity ...
- *       could not be found", which the SDK treats as final). Links to entities without such a
- *       token are refused with {@code amqp:unauthorized-access}. Entra ID (JWT) tokens are not
- *       accepted.
+ *       could not be found", which the SDK treats as final). Links to entities without such a token
+ *       are refused with {@code amqp:unauthorized-access}. Entra ID (JWT) tokens are not accepted.
  *   <li>{@code $management} READ of event hub properties (name, created_at, partition_ids) and
  *       partition properties (begin and last enqueued sequence number, offset, time, emptiness),
  *       checking the request's security_token.
  *   <li>Receivers on {@code <hub>/ConsumerGroups/<group>/Partitions/<id>} with the start filters
  *       the SDK writes (offset, {@code @latest}, sequence number, enqueued time, inclusive or not),
  *       respecting link credit; events carry {@code x-opt-sequence-number} (long), {@code
- *       x-opt-offset} (string) and {@code x-opt-enqueued-time} (timestamp). Unknown consumer
- *       groups and hubs are refused with {@code amqp:not-found}, unknown partitions with {@code
+ *       x-opt-offset} (string) and {@code x-opt-enqueued-time} (timestamp). Unknown consumer groups
+ *       and hubs are refused with {@code amqp:not-found}, unknown partitions with {@code
  *       com.microsoft:argument-out-of-range}.
  *   <li>Epoch (owner level) receivers, {@code com.microsoft:epoch}: a receiver with an epoch at
  *       least as high as the existing ones disconnects them with {@code amqp:link:stolen}; a lower
@@ -74,8 +73,8 @@ import java.util.concurrent.TimeoutException;
  * </ul>
  *
  * <p>What real Event Hubs does that this does not: TLS and AMQP over WebSockets, Entra ID tokens,
- * throttling (server-busy errors, throughput units), quotas and limits other than the message
- * size, time-based retention, capture, geo-replication (offsets here are plain numbers as strings,
+ * throttling (server-busy errors, throughput units), quotas and limits other than the message size,
+ * time-based retention, capture, geo-replication (offsets here are plain numbers as strings,
  * segments are ignored), idempotent publishing, the receiver runtime metric ({@code
  * last_enqueued_*} on events), its partition-key hash, persistence (events live in memory and end
  * with {@link #close()}) and the exact wording of every error beyond the conditions above.
@@ -118,7 +117,8 @@ public final class EventHubsEndpoint implements AutoCloseable {
         Instant now = clock.instant();
         for (Map.Entry<String, Integer> hub : builder.hubs.entrySet()) {
             EventHub created = log.create(hub.getKey(), now, hub.getValue());
-            created.consumerGroups.addAll(builder.consumerGroups.getOrDefault(hub.getKey(), Set.of()));
+            created.consumerGroups.addAll(
+                    builder.consumerGroups.getOrDefault(hub.getKey(), Set.of()));
         }
         this.signatures = new SharedAccessSignatures(keyName, key);
         this.handler = new EventHubsAmqpHandler(log, signatures, clock);
@@ -155,7 +155,9 @@ public final class EventHubsEndpoint implements AutoCloseable {
 
         /** Another consumer group of an event hub given with {@link #eventHub}. */
         public Builder consumerGroup(String hub, String group) {
-            consumerGroups.computeIfAbsent(hub, h -> new TreeSet<>(String.CASE_INSENSITIVE_ORDER)).add(group);
+            consumerGroups
+                    .computeIfAbsent(hub, h -> new TreeSet<>(String.CASE_INSENSITIVE_ORDER))
+                    .add(group);
             return this;
         }
 
@@ -260,6 +262,11 @@ public final class EventHubsEndpoint implements AutoCloseable {
                 });
     }
 
+    /** How many receivers read a partition now (all consumer groups): tests wait on it. */
+    public int receivers(String hub, String partitionId) {
+        return call(() -> handler.receiversOf(hubOrThrow(hub), partition(hub, partitionId)));
+    }
+
     /** Adds partitions to an event hub, as Premium and Dedicated tiers allow. */
     public void addPartitions(String hub, int count) {
         call(
@@ -289,7 +296,8 @@ public final class EventHubsEndpoint implements AutoCloseable {
     private Partition partition(String hub, String partitionId) {
         Partition partition = hubOrThrow(hub).partition(partitionId);
         if (partition == null) {
-            throw new IllegalArgumentException("event hub " + hub + " has no partition " + partitionId);
+            throw new IllegalArgumentException(
+                    "event hub " + hub + " has no partition " + partitionId);
         }
         return partition;
     }
@@ -314,7 +322,8 @@ public final class EventHubsEndpoint implements AutoCloseable {
             }
             throw new IllegalStateException(e.getCause());
         } catch (TimeoutException e) {
-            throw new IllegalStateException("the endpoint's reactor did not answer in " + CALL_TIMEOUT);
+            throw new IllegalStateException(
+                    "the endpoint's reactor did not answer in " + CALL_TIMEOUT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);

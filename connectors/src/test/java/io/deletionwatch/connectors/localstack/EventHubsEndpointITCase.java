@@ -150,24 +150,33 @@ class EventHubsEndpointITCase {
                         client(endpoint.connectionString(), "batches")
                                 .consumerGroup(EventHubClientBuilder.DEFAULT_CONSUMER_GROUP_NAME)
                                 .buildConsumerClient()) {
-            EventDataBatch batch = producer.createBatch(new CreateBatchOptions().setPartitionId("1"));
+            EventDataBatch batch =
+                    producer.createBatch(new CreateBatchOptions().setPartitionId("1"));
             // ReactorSender sizes batches from the attach's max-message-size (1 MB here).
             assertThat(batch.getMaxSizeInBytes()).isEqualTo(1024 * 1024);
             for (String body : List.of("first", "second", "third")) {
                 assertThat(batch.tryAdd(new EventData(body))).isTrue();
             }
             producer.send(batch);
-            producer.send(List.of(new EventData("fourth")), new com.azure.messaging.eventhubs.models.SendOptions().setPartitionId("1"));
+            producer.send(
+                    List.of(new EventData("fourth")),
+                    new com.azure.messaging.eventhubs.models.SendOptions().setPartitionId("1"));
 
             List<PartitionEvent> events = new ArrayList<>();
             consumer.receiveFromPartition("1", 4, EventPosition.earliest(), Duration.ofSeconds(10))
                     .forEach(events::add);
 
             assertThat(bodies(events)).containsExactly("first", "second", "third", "fourth");
-            assertThat(events).extracting(e -> e.getData().getSequenceNumber()).containsExactly(0L, 1L, 2L, 3L);
-            assertThat(events).extracting(e -> e.getData().getOffsetString()).containsExactly("0", "5", "11", "16");
+            assertThat(events)
+                    .extracting(e -> e.getData().getSequenceNumber())
+                    .containsExactly(0L, 1L, 2L, 3L);
+            assertThat(events)
+                    .extracting(e -> e.getData().getOffsetString())
+                    .containsExactly("0", "5", "11", "16");
             assertThat(events).extracting(e -> e.getData().getEnqueuedTime()).containsOnly(T0);
-            assertThat(events).extracting(e -> e.getPartitionContext().getPartitionId()).containsOnly("1");
+            assertThat(events)
+                    .extracting(e -> e.getPartitionContext().getPartitionId())
+                    .containsOnly("1");
             assertThat(endpoint.events("batches", "0")).isEmpty();
         }
     }
@@ -187,19 +196,49 @@ class EventHubsEndpointITCase {
                         .consumerGroup(EventHubClientBuilder.DEFAULT_CONSUMER_GROUP_NAME)
                         .buildConsumerClient()) {
             Duration wait = Duration.ofSeconds(10);
-            assertThat(bodies(consumer.receiveFromPartition("0", 5, EventPosition.earliest(), wait)))
+            assertThat(
+                            bodies(
+                                    consumer.receiveFromPartition(
+                                            "0", 5, EventPosition.earliest(), wait)))
                     .containsExactly("event-0", "event-1", "event-2", "event-3", "event-4");
             // EventPosition.fromSequenceNumber(long) is exclusive, (long, true) inclusive.
-            assertThat(bodies(consumer.receiveFromPartition("0", 2, EventPosition.fromSequenceNumber(2), wait)))
+            assertThat(
+                            bodies(
+                                    consumer.receiveFromPartition(
+                                            "0", 2, EventPosition.fromSequenceNumber(2), wait)))
                     .containsExactly("event-3", "event-4");
-            assertThat(bodies(consumer.receiveFromPartition("0", 3, EventPosition.fromSequenceNumber(2, true), wait)))
+            assertThat(
+                            bodies(
+                                    consumer.receiveFromPartition(
+                                            "0",
+                                            3,
+                                            EventPosition.fromSequenceNumber(2, true),
+                                            wait)))
                     .containsExactly("event-2", "event-3", "event-4");
             // fromOffsetString and fromEnqueuedTime are exclusive (EventPosition's Javadoc).
-            assertThat(bodies(consumer.receiveFromPartition("0", 3, EventPosition.fromOffsetString(offsetOfSecond), wait)))
+            assertThat(
+                            bodies(
+                                    consumer.receiveFromPartition(
+                                            "0",
+                                            3,
+                                            EventPosition.fromOffsetString(offsetOfSecond),
+                                            wait)))
                     .containsExactly("event-2", "event-3", "event-4");
-            assertThat(bodies(consumer.receiveFromPartition("0", 2, EventPosition.fromEnqueuedTime(times.get(2)), wait)))
+            assertThat(
+                            bodies(
+                                    consumer.receiveFromPartition(
+                                            "0",
+                                            2,
+                                            EventPosition.fromEnqueuedTime(times.get(2)),
+                                            wait)))
                     .containsExactly("event-3", "event-4");
-            assertThat(bodies(consumer.receiveFromPartition("0", 5, EventPosition.latest(), Duration.ofMillis(500))))
+            assertThat(
+                            bodies(
+                                    consumer.receiveFromPartition(
+                                            "0",
+                                            5,
+                                            EventPosition.latest(),
+                                            Duration.ofMillis(500))))
                     .isEmpty();
         }
     }
@@ -209,9 +248,18 @@ class EventHubsEndpointITCase {
         endpoint.publish(HUB, "0", List.of(utf8("old-0"), utf8("old-1"), utf8("kept-2")));
         endpoint.expireBefore(HUB, "0", 2);
         try (EventHubConsumerClient consumer =
-                client(endpoint.connectionString(), HUB).consumerGroup(GROUP).buildConsumerClient()) {
-            assertThat(consumer.getPartitionProperties("0").getBeginningSequenceNumber()).isEqualTo(2);
-            assertThat(bodies(consumer.receiveFromPartition("0", 1, EventPosition.fromSequenceNumber(0, true), Duration.ofSeconds(10))))
+                client(endpoint.connectionString(), HUB)
+                        .consumerGroup(GROUP)
+                        .buildConsumerClient()) {
+            assertThat(consumer.getPartitionProperties("0").getBeginningSequenceNumber())
+                    .isEqualTo(2);
+            assertThat(
+                            bodies(
+                                    consumer.receiveFromPartition(
+                                            "0",
+                                            1,
+                                            EventPosition.fromSequenceNumber(0, true),
+                                            Duration.ofSeconds(10))))
                     .containsExactly("kept-2");
         }
     }
@@ -251,7 +299,8 @@ class EventHubsEndpointITCase {
                     .isInstanceOfSatisfying(
                             AmqpException.class,
                             e -> {
-                                assertThat(e.getErrorCondition()).isEqualTo(AmqpErrorCondition.NOT_FOUND);
+                                assertThat(e.getErrorCondition())
+                                        .isEqualTo(AmqpErrorCondition.NOT_FOUND);
                                 assertThat(e.isTransient()).isFalse();
                                 assertThat(e.getMessage())
                                         .contains(
@@ -264,7 +313,9 @@ class EventHubsEndpointITCase {
     @Test
     void saysAnUnknownConsumerGroupCannotBeFound() {
         EventHubConsumerAsyncClient consumer =
-                client(endpoint.connectionString(), HUB).consumerGroup("nobody").buildAsyncConsumerClient();
+                client(endpoint.connectionString(), HUB)
+                        .consumerGroup("nobody")
+                        .buildAsyncConsumerClient();
         try {
             assertThatThrownBy(
                             () ->
@@ -273,7 +324,8 @@ class EventHubsEndpointITCase {
                     .isInstanceOfSatisfying(
                             AmqpException.class,
                             e -> {
-                                assertThat(e.getErrorCondition()).isEqualTo(AmqpErrorCondition.NOT_FOUND);
+                                assertThat(e.getErrorCondition())
+                                        .isEqualTo(AmqpErrorCondition.NOT_FOUND);
                                 assertThat(e.isTransient()).isFalse();
                                 assertThat(e.getMessage())
                                         .contains(
@@ -304,23 +356,43 @@ class EventHubsEndpointITCase {
         Disposable b = null;
         try {
             a =
-                    first.receiveFromPartition("0", EventPosition.earliest(), new ReceiveOptions().setOwnerLevel(1L))
-                            .subscribe(e -> firstGot.add(e.getData().getBodyAsString()), firstError::set);
+                    first.receiveFromPartition(
+                                    "0",
+                                    EventPosition.earliest(),
+                                    new ReceiveOptions().setOwnerLevel(1L))
+                            .subscribe(
+                                    e -> firstGot.add(e.getData().getBodyAsString()),
+                                    firstError::set);
             endpoint.publish("epochs", "0", List.of(utf8("before")));
-            Eventually.await("the epoch-1 receiver gets the first event", Duration.ofSeconds(20), () -> firstGot.size() == 1);
+            Eventually.await(
+                    "the epoch-1 receiver gets the first event",
+                    Duration.ofSeconds(20),
+                    () -> firstGot.size() == 1);
 
             b =
-                    second.receiveFromPartition("0", EventPosition.earliest(), new ReceiveOptions().setOwnerLevel(2L))
+                    second.receiveFromPartition(
+                                    "0",
+                                    EventPosition.earliest(),
+                                    new ReceiveOptions().setOwnerLevel(2L))
                             .subscribe(e -> secondGot.add(e.getData().getBodyAsString()));
-            // The SDK maps amqp:link:stolen to LINK_STOLEN, not transient (ExceptionUtil.toException).
-            Eventually.await("the epoch-1 receiver is disconnected", Duration.ofSeconds(20), () -> firstError.get() != null);
+            // The SDK maps amqp:link:stolen to LINK_STOLEN, not transient
+            // (ExceptionUtil.toException).
+            Eventually.await(
+                    "the epoch-1 receiver is disconnected",
+                    Duration.ofSeconds(20),
+                    () -> firstError.get() != null);
             assertThat(firstError.get())
                     .isInstanceOfSatisfying(
                             AmqpException.class,
-                            e -> assertThat(e.getErrorCondition()).isEqualTo(AmqpErrorCondition.LINK_STOLEN));
+                            e ->
+                                    assertThat(e.getErrorCondition())
+                                            .isEqualTo(AmqpErrorCondition.LINK_STOLEN));
 
             endpoint.publish("epochs", "0", List.of(utf8("after")));
-            Eventually.await("the epoch-2 receiver reads both", Duration.ofSeconds(20), () -> secondGot.size() == 2);
+            Eventually.await(
+                    "the epoch-2 receiver reads both",
+                    Duration.ofSeconds(20),
+                    () -> secondGot.size() == 2);
             assertThat(secondGot).containsExactly("before", "after");
             assertThat(firstGot).containsExactly("before");
         } finally {
