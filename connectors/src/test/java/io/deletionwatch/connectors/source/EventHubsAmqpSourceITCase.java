@@ -2,14 +2,21 @@ package io.deletionwatch.connectors.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.azure.messaging.eventhubs.EventHubClientBuilder;
+import com.azure.messaging.eventhubs.EventHubConsumerAsyncClient;
+import com.azure.messaging.eventhubs.models.EventPosition;
+import com.azure.messaging.eventhubs.models.ReceiveOptions;
+
 import io.deletionwatch.connectors.localstack.EventHubsEndpoint;
 import io.deletionwatch.connectors.localstack.EventHubsEndpoint.StoredEventView;
+import io.deletionwatch.connectors.testing.CapturedLogs;
 import io.deletionwatch.connectors.testing.CollectingSink;
 import io.deletionwatch.connectors.testing.Eventually;
 
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
@@ -17,6 +24,7 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
+import org.apache.flink.util.ExceptionUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,6 +38,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -89,6 +99,9 @@ class EventHubsAmqpSourceITCase {
                         .eventHub("savepoint", 2)
                         .eventHub("growing", 1)
                         .eventHub("latest", 1)
+                        .eventHub("owned", 1)
+                        .eventHub("refused", 1)
+                        .eventHub("expiring", 1)
                         .consumerGroup("savepoint", "deletion-watch")
                         .start();
         Path file = dir.resolve("eventhubs-connection-string");
@@ -243,10 +256,172 @@ class EventHubsAmqpSourceITCase {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("new-2", 2L));
     }
 
+    @Test
+    void failsTheJobWhenAReceiverWithAHigherEpochTakesThePartitionOver() throws Exception {
+        String hub = "owned";
+        publish(hub, "0", "e0");
+        CollectingSink<Seen> sink = new CollectingSink<>();
+        JobClient job = runUnbounded(options(hub).withOwnerLevel(0L), sink, null);
+        EventHubConsumerAsyncClient other =
+                new EventHubClientBuilder()
+                        .connectionString(endpoint.connectionString(), hub)
+                        .consumerGroup(EventHubsAmqpOptions.DEFAULT_CONSUMER_GROUP)
+                        .buildAsyncConsumerClient();
+        List<String> otherGot = new CopyOnWriteArrayList<>();
+        try {
+            Eventually.await("the job reads e0", Duration.ofSeconds(60), () -> sink.count() == 1);
+            other.receiveFromPartition(
+                            "0", EventPosition.earliest(), new ReceiveOptions().setOwnerLevel(1L))
+                    .subscribe(e -> otherGot.add(e.getData().getBodyAsString()));
+
+            Throwable failure =
+                    org.assertj.core.api.Assertions.catchThrowable(
+                            () -> job.getJobExecutionResult().get(60, TimeUnit.SECONDS));
+
+            // Event Hubs disconnects the lower epoch with amqp:link:stolen; the job fails over
+            // (here: fails, restarts are off) instead of sharing the partition.
+            assertThat(ExceptionUtils.stringifyException(failure))
+                    .contains(
+                            "reading Event Hubs partition owned/0 (consumer group $Default)"
+                                    + " failed: New receiver with higher epoch of '1' is created");
+            assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.FAILED);
+            Eventually.await(
+                    "the other receiver reads the partition",
+                    Duration.ofSeconds(20),
+                    () -> otherGot.size() == 1);
+            assertThat(sink.received()).extracting(Seen::body).containsExactly("e0");
+        } finally {
+            other.close();
+        }
+    }
+
+    @Test
+    void failsWithOneLineAndNoSecretWhenTheKeyIsRefused() throws Exception {
+        String wrongKey = Base64.getEncoder().encodeToString(new byte[32]);
+        Path file = dir.resolve("wrong-key");
+        Files.writeString(file, endpoint.connectionString(wrongKey));
+        publish("refused", "0", "never read");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        env.configure(conf);
+        env.fromSource(
+                        EventHubsAmqpSource.create(
+                                        options("refused"),
+                                        EventHubsConnectionString.fromFile(file))
+                                .bounded(),
+                        WatermarkStrategy.noWatermarks(),
+                        "Event Hubs (AMQP)")
+                .uid("eventhubs-amqp-source")
+                .sinkTo(new CollectingSink<>())
+                .uid("collect")
+                .name("Collect");
+
+        try (CapturedLogs logs = new CapturedLogs()) {
+            Throwable failure = org.assertj.core.api.Assertions.catchThrowable(env::execute);
+
+            String message =
+                    ExceptionUtils.findThrowableWithMessage(
+                                    failure, "cannot list the partitions of the event hub")
+                            .orElseThrow()
+                            .getMessage();
+            assertThat(message)
+                    .startsWith(
+                            "cannot list the partitions of the event hub: status-code: 401,"
+                                    + " status-description: InvalidSignature: The token has an"
+                                    + " invalid signature.")
+                    .doesNotContain("\n")
+                    .doesNotContain(wrongKey);
+            assertThat(ExceptionUtils.stringifyException(failure)).doesNotContain(wrongKey);
+            assertThat(logs.text()).doesNotContain(wrongKey).doesNotContain(sharedAccessKey());
+        }
+    }
+
+    @Test
+    void failsWhenTheConsumerGroupDoesNotExist() throws Exception {
+        publish("refused", "0", "for the reader");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.fromSource(
+                        EventHubsAmqpSource.create(
+                                        options("refused").withConsumerGroup("nobody"),
+                                        connectionString)
+                                .bounded(),
+                        WatermarkStrategy.noWatermarks(),
+                        "Event Hubs (AMQP)")
+                .uid("eventhubs-amqp-source")
+                .sinkTo(new CollectingSink<>())
+                .uid("collect")
+                .name("Collect");
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        env.configure(conf);
+
+        Throwable failure = org.assertj.core.api.Assertions.catchThrowable(env::execute);
+
+        assertThat(ExceptionUtils.stringifyException(failure))
+                .contains(
+                        "reading Event Hubs partition refused/0 (consumer group nobody) failed:"
+                                + " The messaging entity"
+                                + " 'sb://127.0.0.1/refused/consumergroups/nobody' could not be"
+                                + " found.");
+    }
+
+    @Test
+    void goesOnFromTheEarliestEventWhenTheCheckpointedPositionHasExpired() throws Exception {
+        String hub = "expiring";
+        publish(hub, "0", "e0", "e1", "e2");
+        CollectingSink<Seen> sink = new CollectingSink<>();
+        JobClient first = runUnbounded(options(hub), sink, null);
+        Eventually.await("the first run reads 3", Duration.ofSeconds(60), () -> sink.count() == 3);
+        String savepoint =
+                first.stopWithSavepoint(
+                                false,
+                                dir.resolve("savepoints").toUri().toString(),
+                                SavepointFormatType.CANONICAL)
+                        .get(60, TimeUnit.SECONDS);
+        publish(hub, "0", "e3", "e4", "e5");
+        endpoint.expireBefore(hub, "0", 5);
+
+        try (CapturedLogs logs = new CapturedLogs()) {
+            JobClient second = runUnbounded(options(hub), sink, savepoint);
+            try {
+                Eventually.await(
+                        "the resumed run reads e5",
+                        Duration.ofSeconds(60),
+                        () -> sink.count() == 4);
+            } finally {
+                second.cancel().get(60, TimeUnit.SECONDS);
+            }
+            assertThat(logs.text())
+                    .contains(
+                            "Event hub expiring partition 0: 2 events (sequence numbers 3 to 4)"
+                                    + " expired before they were read; going on from 5");
+        }
+        assertThat(sink.received()).extracting(Seen::body).containsExactly("e0", "e1", "e2", "e5");
+    }
+
+    /** The endpoint's key, which must never reach a log. */
+    private static String sharedAccessKey() {
+        String value = endpoint.connectionString();
+        int start = value.indexOf("SharedAccessKey=") + "SharedAccessKey=".length();
+        return value.substring(start, value.indexOf(';', start));
+    }
+
     private static JobClient runUnbounded(
             EventHubsAmqpOptions options, CollectingSink<Seen> sink, String savepoint)
             throws Exception {
+        return runUnbounded(options, connectionString, sink, savepoint);
+    }
+
+    private static JobClient runUnbounded(
+            EventHubsAmqpOptions options,
+            EventHubsConnectionString connectionString,
+            CollectingSink<Seen> sink,
+            String savepoint)
+            throws Exception {
         Configuration conf = new Configuration();
+        // A failure ends the job, so the tests see it rather than a restart loop.
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         if (savepoint != null) {
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
         }
