@@ -555,6 +555,22 @@ final class EventHubsAmqpHandler extends BaseHandler {
         byte[] bytes = new byte[delivery.pending()];
         int read = receiver.recv(bytes, 0, bytes.length);
         receiver.advance();
+        try {
+            handle(receiver, delivery, bytes, read);
+        } catch (RuntimeException e) {
+            // A message this endpoint cannot decode is rejected; the reactor goes on.
+            Rejected rejected = new Rejected();
+            rejected.setError(
+                    new ErrorCondition(
+                            Symbol.valueOf("amqp:decode-error"),
+                            "The message could not be decoded: " + e));
+            delivery.disposition(rejected);
+        }
+        delivery.settle();
+        receiver.flow(1);
+    }
+
+    private void handle(Receiver receiver, Delivery delivery, byte[] bytes, int read) {
         String address = ((Target) receiver.getRemoteTarget()).getAddress();
         if (CBS.equals(address)) {
             reply(receiver, cbs(receiver, decode(bytes, read)));
@@ -582,8 +598,6 @@ final class EventHubsAmqpHandler extends BaseHandler {
                 delivery.disposition(Accepted.getInstance());
             }
         }
-        delivery.settle();
-        receiver.flow(1);
     }
 
     /** By partition key as a stable hash, else round robin (Event Hubs' own hash differs). */

@@ -100,6 +100,7 @@ public final class EventHubsEndpoint implements AutoCloseable {
     private final String keyName;
     private final String key;
     private final SharedAccessSignatures signatures;
+    private volatile RuntimeException failure;
 
     /** An event as stored, for assertions. */
     public record StoredEventView(
@@ -125,9 +126,18 @@ public final class EventHubsEndpoint implements AutoCloseable {
         this.reactor = Proton.reactor(handler);
         this.acceptor = reactor.acceptor(HOST, 0);
         this.port = ((AcceptorImpl) acceptor).getPortNumber();
-        this.thread = new Thread(reactor::run, "eventhubs-endpoint-" + port);
+        this.thread = new Thread(this::run, "eventhubs-endpoint-" + port);
         thread.setDaemon(true);
         thread.start();
+    }
+
+    private void run() {
+        try {
+            reactor.run();
+        } catch (RuntimeException e) {
+            // Kept for call(), which says so instead of timing out.
+            failure = e;
+        }
     }
 
     public static Builder builder() {
@@ -304,6 +314,9 @@ public final class EventHubsEndpoint implements AutoCloseable {
 
     /** Runs on the reactor thread and waits for the result. */
     private <T> T call(Callable<T> work) {
+        if (!thread.isAlive()) {
+            throw new IllegalStateException("the Event Hubs endpoint is stopped", failure);
+        }
         CompletableFuture<T> result = new CompletableFuture<>();
         handler.submit(
                 () -> {
