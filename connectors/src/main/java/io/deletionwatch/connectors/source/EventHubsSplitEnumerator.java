@@ -19,10 +19,10 @@ import java.util.Set;
 
 /**
  * Learns the partitions from the event hub's properties, makes one split per partition and assigns
- * each to a reader: partition {@code i} (in the hub's order) to reader {@code i mod parallelism},
- * so every reader gets at most one partition more than another. With an unbounded source it lists
- * the partitions again every {@link EventHubsAmqpOptions#partitionDiscoveryInterval()} and reads
- * new ones from their earliest event.
+ * each to a reader: partition {@code i} to reader {@code i mod parallelism}, so every reader gets
+ * at most one partition more than another. With an unbounded source it lists the partitions again
+ * every {@link EventHubsAmqpOptions#partitionDiscoveryInterval()} and reads new ones from their
+ * earliest event.
  */
 final class EventHubsSplitEnumerator
         implements SplitEnumerator<EventHubsPartitionSplit, EventHubsEnumeratorState> {
@@ -35,7 +35,7 @@ final class EventHubsSplitEnumerator
     private final Set<String> discovered;
     private final List<EventHubsPartitionSplit> unassigned;
 
-    /** Partition ids in the hub's order: their positions decide the owners. */
+    /** Partition ids in the hub's order, for ids that are not numbers. */
     private final List<String> partitionOrder = new ArrayList<>();
 
     private EventHubConsumerClient client;
@@ -169,11 +169,19 @@ final class EventHubsSplitEnumerator
         assignPending();
     }
 
-    /** The reader that owns a partition: its position in the hub's order modulo parallelism. */
+    /**
+     * The reader that owns a partition: its number (Event Hubs numbers partitions 0 to n-1), else
+     * its position in the hub's list, modulo the parallelism. The same before and after a restore.
+     */
     int ownerOf(String partitionId) {
-        int index = partitionOrder.indexOf(partitionId);
-        if (index < 0) {
-            index = partitionOrder.size() + Math.floorMod(partitionId.hashCode(), 1024);
+        int index;
+        try {
+            index = Integer.parseInt(partitionId);
+        } catch (NumberFormatException e) {
+            index = partitionOrder.indexOf(partitionId);
+            if (index < 0) {
+                index = partitionId.hashCode();
+            }
         }
         return Math.floorMod(index, context.currentParallelism());
     }
