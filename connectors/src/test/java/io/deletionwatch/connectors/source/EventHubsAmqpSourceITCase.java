@@ -102,6 +102,8 @@ class EventHubsAmqpSourceITCase {
                         .eventHub("owned", 1)
                         .eventHub("refused", 1)
                         .eventHub("expiring", 1)
+                        .eventHub("quiet-1", 2)
+                        .eventHub("quiet-2", 2)
                         .consumerGroup("savepoint", "deletion-watch")
                         .start();
         Path file = dir.resolve("eventhubs-connection-string");
@@ -398,6 +400,60 @@ class EventHubsAmqpSourceITCase {
                                     + " expired before they were read; going on from 5");
         }
         assertThat(sink.received()).extracting(Seen::body).containsExactly("e0", "e1", "e2", "e5");
+    }
+
+    @ParameterizedTest(name = "parallelism {0}")
+    @ValueSource(ints = {1, 2})
+    void theWatermarkAdvancesPastAQuietPartitionAfterIdleness(int parallelism) throws Exception {
+        String hub = "quiet-" + parallelism;
+        publish(hub, "0", "first");
+        long first = endpoint.events(hub, "0").get(0).enqueuedTime().toEpochMilli();
+        CollectingSink<Long> watermarks = new CollectingSink<>();
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(parallelism);
+        env.getConfig().setAutoWatermarkInterval(50);
+        env.fromSource(
+                        EventHubsAmqpSource.create(options(hub), connectionString),
+                        // Timestamps are the enqueued times; partition 1 never has an event.
+                        WatermarkStrategy.<EventHubsRecord>forMonotonousTimestamps()
+                                .withIdleness(Duration.ofMillis(500)),
+                        "Event Hubs (AMQP)")
+                .uid("eventhubs-amqp-source")
+                .process(new WatermarkOnArrival())
+                .uid("watermark-on-arrival")
+                .name("Watermark on arrival")
+                .setParallelism(1)
+                .sinkTo(watermarks)
+                .uid("collect")
+                .name("Collect");
+        JobClient job = env.executeAsync("idle partition");
+        try {
+            // Each poll publishes one more event to partition 0 until one arrives behind a
+            // watermark past the first event: only an idle partition 1 lets it get there.
+            Eventually.await(
+                    "the watermark passes the first event",
+                    Duration.ofSeconds(60),
+                    () -> {
+                        publish(hub, "0", "tick");
+                        return watermarks.received().stream().anyMatch(w -> w >= first);
+                    });
+        } finally {
+            job.cancel().get(60, TimeUnit.SECONDS);
+        }
+        assertThat(endpoint.events(hub, "1")).isEmpty();
+    }
+
+    /** The operator's watermark when each element arrives. */
+    static final class WatermarkOnArrival
+            extends org.apache.flink.streaming.api.functions.ProcessFunction<
+                    EventHubsRecord, Long> {
+        @Override
+        public void processElement(
+                EventHubsRecord record, Context ctx, org.apache.flink.util.Collector<Long> out) {
+            out.collect(ctx.timerService().currentWatermark());
+        }
     }
 
     /** The endpoint's key, which must never reach a log. */
