@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +46,7 @@ class EventHubsSplitEnumeratorITCase {
                         .eventHub("growing", 2)
                         .eventHub("bounded", 2)
                         .eventHub("restored", 2)
+                        .eventHub("timed", 2)
                         .start();
         Path file = dir.resolve("connection-string");
         Files.writeString(file, endpoint.connectionString());
@@ -226,6 +228,53 @@ class EventHubsSplitEnumeratorITCase {
             assertThat(context.hasNoMoreSplits(0)).isTrue();
             assertThat(context.hasNoMoreSplits(1)).isTrue();
             assertThat(context.getPeriodicCallables()).as("no listing again").isEmpty();
+        }
+    }
+
+    @Test
+    void startsAfterAnEnqueuedTimeAndABoundedReadWithNothingNewerHasNothingToRead()
+            throws Throwable {
+        publish("timed", "0", 2);
+        Instant after = endpoint.events("timed", "0").get(1).enqueuedTime();
+        EventHubsAmqpOptions options =
+                options("timed")
+                        .withStartingPosition(EventHubsStartingPosition.enqueuedAfter(after));
+        try (MockSplitEnumeratorContext<EventHubsPartitionSplit> unboundedContext =
+                        new MockSplitEnumeratorContext<>(1);
+                EventHubsSplitEnumerator unbounded =
+                        new EventHubsSplitEnumerator(
+                                unboundedContext,
+                                connectionString,
+                                options,
+                                Boundedness.CONTINUOUS_UNBOUNDED,
+                                null);
+                MockSplitEnumeratorContext<EventHubsPartitionSplit> boundedContext =
+                        new MockSplitEnumeratorContext<>(1);
+                EventHubsSplitEnumerator bounded =
+                        new EventHubsSplitEnumerator(
+                                boundedContext,
+                                connectionString,
+                                options,
+                                Boundedness.BOUNDED,
+                                null)) {
+            register(unboundedContext, unbounded, 0);
+            unbounded.start();
+            unboundedContext.runPeriodicCallable(0);
+            register(boundedContext, bounded, 0);
+            bounded.start();
+            boundedContext.runNextOneTimeCallable();
+
+            assertThat(assigned(unboundedContext).get(0))
+                    .containsExactly(
+                            EventHubsPartitionSplit.enqueuedAfter("timed", "0", after, UNBOUNDED),
+                            EventHubsPartitionSplit.enqueuedAfter("timed", "1", after, UNBOUNDED));
+            // Partition 0's last event is not after the time, partition 1 is empty: both done.
+            assertThat(assigned(boundedContext).get(0))
+                    .containsExactly(
+                            EventHubsPartitionSplit.enqueuedAfter("timed", "0", after, -1),
+                            EventHubsPartitionSplit.enqueuedAfter("timed", "1", after, -1));
+            assertThat(assigned(boundedContext).get(0))
+                    .allMatch(EventHubsPartitionSplit::isFinished);
         }
     }
 
