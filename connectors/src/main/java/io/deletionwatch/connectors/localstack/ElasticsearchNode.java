@@ -421,7 +421,7 @@ public final class ElasticsearchNode implements AutoCloseable {
                         "\n",
                         "name=rest-root",
                         "description=GET / and HEAD / (deletion-watch's stand-in for the stock"
-                            + " module)",
+                                + " module)",
                         "version=" + VERSION,
                         "elasticsearch.version=" + VERSION,
                         "java.version=" + MINIMUM_JAVA,

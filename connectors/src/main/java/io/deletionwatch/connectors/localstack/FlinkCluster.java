@@ -106,7 +106,8 @@ public final class FlinkCluster implements AutoCloseable {
             "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint";
     private static final String TASK_MANAGER_MAIN =
             "org.apache.flink.runtime.taskexecutor.TaskManagerRunner";
-    private static final String BASH_JAVA_UTILS = "org.apache.flink.runtime.util.bash.BashJavaUtils";
+    private static final String BASH_JAVA_UTILS =
+            "org.apache.flink.runtime.util.bash.BashJavaUtils";
     private static final String EXEC_RESULT = "BASH_JAVA_UTILS_EXEC_RESULT:";
     private static final Pattern JOB_MANAGER_READY = Pattern.compile("Rest endpoint listening at");
     private static final Pattern TASK_MANAGER_READY =
@@ -179,16 +180,18 @@ public final class FlinkCluster implements AutoCloseable {
         /** {@code taskmanager.numberOfTaskSlots}; default 1. */
         public Builder slotsPerTaskManager(int slots) {
             if (slots < 1) {
-                throw new IllegalArgumentException("slotsPerTaskManager must be >= 1, got " + slots);
+                throw new IllegalArgumentException(
+                        "slotsPerTaskManager must be >= 1, got " + slots);
             }
             this.slotsPerTaskManager = slots;
             return this;
         }
 
         /**
-         * A {@code config.yaml} entry (flat key), over the defaults: e.g. {@code state.backend.type:
-         * rocksdb}, {@code execution.checkpointing.interval: 1s}, {@code restart-strategy.type:
-         * exponential-delay}. Addresses, ports and folders are the cluster's own.
+         * A {@code config.yaml} entry (flat key), over the defaults: e.g. {@code
+         * state.backend.type: rocksdb}, {@code execution.checkpointing.interval: 1s}, {@code
+         * restart-strategy.type: exponential-delay}. Addresses, ports and folders are the cluster's
+         * own.
          */
         public Builder config(String key, String value) {
             config.put(key, value);
@@ -216,7 +219,9 @@ public final class FlinkCluster implements AutoCloseable {
          */
         public FlinkCluster start() throws IOException {
             long begin = System.nanoTime();
-            Path lib = MavenArtifacts.resolve("flink-" + FLINK_VERSION + "-" + digest(ARTIFACTS), ARTIFACTS);
+            Path lib =
+                    MavenArtifacts.resolve(
+                            "flink-" + FLINK_VERSION + "-" + digest(ARTIFACTS), ARTIFACTS);
             Path dir = Files.createTempDirectory("flink-cluster-");
             FlinkCluster cluster;
             try {
@@ -224,7 +229,9 @@ public final class FlinkCluster implements AutoCloseable {
                 cluster =
                         new FlinkCluster(
                                 dir,
-                                logDir == null ? dir.resolve("log") : Files.createDirectories(logDir).toAbsolutePath(),
+                                logDir == null
+                                        ? dir.resolve("log")
+                                        : Files.createDirectories(logDir).toAbsolutePath(),
                                 lib,
                                 Map.copyOf(environment),
                                 startTimeout,
@@ -276,7 +283,9 @@ public final class FlinkCluster implements AutoCloseable {
             c.put("web.submit.enable", "true");
             c.put("web.cancel.enable", "true");
             c.put("execution.checkpointing.dir", dir.resolve("checkpoints").toUri().toString());
-            c.put("execution.checkpointing.savepoint-dir", dir.resolve("savepoints").toUri().toString());
+            c.put(
+                    "execution.checkpointing.savepoint-dir",
+                    dir.resolve("savepoints").toUri().toString());
             // Small, but with Flink's default metaspace: every job submitted loads its jar's
             // classes again (in the JobManager, which runs main, and in each TaskManager).
             c.put("jobmanager.memory.process.size", "896m");
@@ -312,7 +321,10 @@ public final class FlinkCluster implements AutoCloseable {
         for (String dir : List.of("tmp", "web-upload", "checkpoints", "savepoints", "plugins")) {
             Files.createDirectories(workDir.resolve(dir));
         }
-        StringBuilder yaml = new StringBuilder("# written by ").append(FlinkCluster.class.getName()).append('\n');
+        StringBuilder yaml =
+                new StringBuilder("# written by ")
+                        .append(FlinkCluster.class.getName())
+                        .append('\n');
         config.forEach((k, v) -> yaml.append(k).append(": ").append(yamlString(v)).append('\n'));
         Files.writeString(confDir().resolve("config.yaml"), yaml, StandardCharsets.UTF_8);
         Files.writeString(confDir().resolve("log4j.properties"), LOG4J, StandardCharsets.UTF_8);
@@ -372,7 +384,11 @@ public final class FlinkCluster implements AutoCloseable {
                         .toList();
         if (process.exitValue() != 0 || results.size() < 2) {
             throw new IOException(
-                    "BashJavaUtils " + command + " failed (exit " + process.exitValue() + "): "
+                    "BashJavaUtils "
+                            + command
+                            + " failed (exit "
+                            + process.exitValue()
+                            + "): "
                             + MavenArtifacts.tail(log, 15));
         }
         List<String> flags = new ArrayList<>();
@@ -405,8 +421,8 @@ public final class FlinkCluster implements AutoCloseable {
     }
 
     /**
-     * Starts one more TaskManager (e.g. to replace a killed one) and returns when it has
-     * registered with the JobManager.
+     * Starts one more TaskManager (e.g. to replace a killed one) and returns when it has registered
+     * with the JobManager.
      */
     public TaskManager startTaskManager() throws IOException {
         int number;
@@ -424,7 +440,8 @@ public final class FlinkCluster implements AutoCloseable {
                         logDir.resolve(name + ".log"),
                         TASK_MANAGER_READY,
                         startTimeout);
-        TaskManager tm = new TaskManager(name, process, Duration.ofNanos(System.nanoTime() - begin));
+        TaskManager tm =
+                new TaskManager(name, process, Duration.ofNanos(System.nanoTime() - begin));
         taskManagers.add(tm);
         return tm;
     }
@@ -527,7 +544,13 @@ public final class FlinkCluster implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "FlinkCluster[rest=" + restUrl() + ", taskManagers=" + taskManagers().size() + ", workDir=" + workDir + "]";
+        return "FlinkCluster[rest="
+                + restUrl()
+                + ", taskManagers="
+                + taskManagers().size()
+                + ", workDir="
+                + workDir
+                + "]";
     }
 
     private static void deleteTree(Path dir) throws IOException {
@@ -545,7 +568,9 @@ public final class FlinkCluster implements AutoCloseable {
         try {
             byte[] hash =
                     java.security.MessageDigest.getInstance("SHA-256")
-                            .digest(String.join("\n", coordinates).getBytes(StandardCharsets.UTF_8));
+                            .digest(
+                                    String.join("\n", coordinates)
+                                            .getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(hash, 0, 4);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

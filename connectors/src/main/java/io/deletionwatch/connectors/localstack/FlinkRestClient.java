@@ -37,7 +37,9 @@ public final class FlinkRestClient {
     private final String baseUrl;
     private final HttpClient http;
 
-    /** @param baseUrl e.g. {@code http://127.0.0.1:8081} */
+    /**
+     * @param baseUrl e.g. {@code http://127.0.0.1:8081}
+     */
     public FlinkRestClient(String baseUrl) {
         this.baseUrl = baseUrl.replaceAll("/+$", "");
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -45,7 +47,11 @@ public final class FlinkRestClient {
 
     /** A completed checkpoint or savepoint as REST reports it. */
     public record CompletedCheckpoint(
-            long id, String externalPath, boolean savepoint, long endToEndDurationMillis, long stateSize) {}
+            long id,
+            String externalPath,
+            boolean savepoint,
+            long endToEndDurationMillis,
+            long stateSize) {}
 
     /** What a (re)started job restored from. */
     public record RestoredCheckpoint(
@@ -73,7 +79,9 @@ public final class FlinkRestClient {
         String boundary = "----deletion-watch-" + UUID.randomUUID();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.write(
-                ("--" + boundary + "\r\n"
+                ("--"
+                                + boundary
+                                + "\r\n"
                                 + "Content-Disposition: form-data; name=\"jarfile\"; filename=\""
                                 + jar.getFileName()
                                 + "\"\r\n"
@@ -105,7 +113,11 @@ public final class FlinkRestClient {
      * @param savepointPath a savepoint or retained checkpoint to start from, or null
      */
     public String runJar(
-            String jarId, String entryClass, List<String> args, Integer parallelism, String savepointPath)
+            String jarId,
+            String entryClass,
+            List<String> args,
+            Integer parallelism,
+            String savepointPath)
             throws IOException {
         ObjectNode body = JSON.createObjectNode();
         if (entryClass != null) {
@@ -139,7 +151,8 @@ public final class FlinkRestClient {
             return false;
         }
         for (JsonNode vertex : job.path("vertices")) {
-            if (vertex.path("tasks").path("RUNNING").asInt() != vertex.path("parallelism").asInt()) {
+            if (vertex.path("tasks").path("RUNNING").asInt()
+                    != vertex.path("parallelism").asInt()) {
                 return false;
             }
         }
@@ -150,17 +163,25 @@ public final class FlinkRestClient {
      * Waits until {@link #allTasksRunning}; fails at once when the job reaches a terminal state,
      * with its root exception.
      */
-    public void waitUntilRunning(String jobId, Duration timeout) throws IOException, InterruptedException {
+    public void waitUntilRunning(String jobId, Duration timeout)
+            throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!allTasksRunning(jobId)) {
             String state = jobStatus(jobId);
             if (TERMINAL.contains(state)) {
-                throw new IOException("job " + jobId + " is " + state + ": " + rootException(jobId));
+                throw new IOException(
+                        "job " + jobId + " is " + state + ": " + rootException(jobId));
             }
             if (System.nanoTime() > deadline) {
                 throw new IOException(
-                        "job " + jobId + " not running with all tasks within " + timeout.toSeconds()
-                                + " s (state " + state + "): " + rootException(jobId));
+                        "job "
+                                + jobId
+                                + " not running with all tasks within "
+                                + timeout.toSeconds()
+                                + " s (state "
+                                + state
+                                + "): "
+                                + rootException(jobId));
             }
             Thread.sleep(POLL.toMillis());
         }
@@ -172,8 +193,17 @@ public final class FlinkRestClient {
         long deadline = System.nanoTime() + timeout.toNanos();
         String now;
         while (!(now = jobStatus(jobId)).equals(state)) {
-            if (System.nanoTime() > deadline || (TERMINAL.contains(now) && !TERMINAL.contains(state))) {
-                throw new IOException("job " + jobId + " is " + now + ", not " + state + ": " + rootException(jobId));
+            if (System.nanoTime() > deadline
+                    || (TERMINAL.contains(now) && !TERMINAL.contains(state))) {
+                throw new IOException(
+                        "job "
+                                + jobId
+                                + " is "
+                                + now
+                                + ", not "
+                                + state
+                                + ": "
+                                + rootException(jobId));
             }
             Thread.sleep(POLL.toMillis());
         }
@@ -241,13 +271,20 @@ public final class FlinkRestClient {
                 JsonNode operation = status.path("operation");
                 if (operation.has("failure-cause")) {
                     throw new IOException(
-                            "stop with savepoint failed: " + operation.path("failure-cause").path("stack-trace").asText()
-                                    .lines().limit(5).reduce("", (a, b) -> a + "\n" + b));
+                            "stop with savepoint failed: "
+                                    + operation
+                                            .path("failure-cause")
+                                            .path("stack-trace")
+                                            .asText()
+                                            .lines()
+                                            .limit(5)
+                                            .reduce("", (a, b) -> a + "\n" + b));
                 }
                 return operation.path("location").asText();
             }
             if (System.nanoTime() > deadline) {
-                throw new IOException("stop with savepoint took over " + timeout.toSeconds() + " s");
+                throw new IOException(
+                        "stop with savepoint took over " + timeout.toSeconds() + " s");
             }
             Thread.sleep(POLL.toMillis());
         }
@@ -275,7 +312,10 @@ public final class FlinkRestClient {
             String root = exceptions.path("root-exception").asText("");
             if (root.isEmpty()) {
                 JsonNode entries = exceptions.path("exceptionHistory").path("entries");
-                root = entries.isArray() && !entries.isEmpty() ? entries.get(0).path("stacktrace").asText("") : "";
+                root =
+                        entries.isArray() && !entries.isEmpty()
+                                ? entries.get(0).path("stacktrace").asText("")
+                                : "";
             }
             return root.isEmpty() ? "(none)" : String.join("\n", root.lines().limit(8).toList());
         } catch (IOException e) {
@@ -292,7 +332,11 @@ public final class FlinkRestClient {
     public List<TaskManagerInfo> taskManagers() throws IOException {
         List<TaskManagerInfo> out = new ArrayList<>();
         for (JsonNode tm : get("/taskmanagers").path("taskmanagers")) {
-            out.add(new TaskManagerInfo(tm.path("id").asText(), tm.path("slotsNumber").asInt(), tm.path("freeSlots").asInt()));
+            out.add(
+                    new TaskManagerInfo(
+                            tm.path("id").asText(),
+                            tm.path("slotsNumber").asInt(),
+                            tm.path("freeSlots").asInt()));
         }
         return out;
     }
@@ -305,7 +349,12 @@ public final class FlinkRestClient {
         double sum = 0;
         boolean found = false;
         for (JsonNode vertex : get("/jobs/" + jobId).path("vertices")) {
-            String metrics = "/jobs/" + jobId + "/vertices/" + vertex.path("id").asText() + "/subtasks/metrics";
+            String metrics =
+                    "/jobs/"
+                            + jobId
+                            + "/vertices/"
+                            + vertex.path("id").asText()
+                            + "/subtasks/metrics";
             List<String> names = new ArrayList<>();
             for (JsonNode metric : get(metrics)) {
                 String id = metric.path("id").asText();
@@ -340,7 +389,8 @@ public final class FlinkRestClient {
     private JsonNode send(HttpRequest request) throws IOException {
         HttpResponse<String> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            response =
+                    http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted: " + request.method() + " " + request.uri(), e);
@@ -348,8 +398,13 @@ public final class FlinkRestClient {
         String text = response.body();
         if (response.statusCode() / 100 != 2) {
             throw new IOException(
-                    request.method() + " " + request.uri().getPath() + " answered " + response.statusCode()
-                            + ": " + errors(text));
+                    request.method()
+                            + " "
+                            + request.uri().getPath()
+                            + " answered "
+                            + response.statusCode()
+                            + ": "
+                            + errors(text));
         }
         return text == null || text.isBlank() ? JSON.createObjectNode() : JSON.readTree(text);
     }

@@ -77,7 +77,8 @@ public final class MavenArtifacts {
         try {
             if (!process.waitFor(15, TimeUnit.MINUTES)) {
                 process.destroyForcibly();
-                throw new IOException("Maven took over 15 minutes to fetch " + name + "; see " + log);
+                throw new IOException(
+                        "Maven took over 15 minutes to fetch " + name + "; see " + log);
             }
         } catch (InterruptedException e) {
             process.destroyForcibly();
@@ -124,15 +125,15 @@ public final class MavenArtifacts {
                             parts[0], parts[1], parts[2]));
         }
         return """
-                <project xmlns="http://maven.apache.org/POM/4.0.0">
-                  <modelVersion>4.0.0</modelVersion>
-                  <groupId>io.deletionwatch.localstack</groupId>
-                  <artifactId>%s</artifactId>
-                  <version>1</version>
-                  <dependencies>
-                %s  </dependencies>
-                </project>
-                """
+        <project xmlns="http://maven.apache.org/POM/4.0.0">
+          <modelVersion>4.0.0</modelVersion>
+          <groupId>io.deletionwatch.localstack</groupId>
+          <artifactId>%s</artifactId>
+          <version>1</version>
+          <dependencies>
+        %s  </dependencies>
+        </project>
+        """
                 .formatted(name.replaceAll("[^A-Za-z0-9_.-]", "-"), deps);
     }
 

@@ -41,8 +41,8 @@ public final class ParentWatchdog {
     }
 
     /**
-     * A classpath folder holding only this class, for a child's classpath: the jar this class
-     * ships in carries client libraries that must not mix with a server's own.
+     * A classpath folder holding only this class, for a child's classpath: the jar this class ships
+     * in carries client libraries that must not mix with a server's own.
      */
     public static String classpathEntry() throws IOException {
         String resource = ParentWatchdog.class.getName().replace('.', '/') + ".class";
@@ -57,7 +57,9 @@ public final class ParentWatchdog {
                     java.nio.file.Files.createTempFile(target.getParent(), "watchdog", ".tmp");
             java.nio.file.Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             java.nio.file.Files.move(
-                    tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    tmp,
+                    target,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         }
         return dir.toString();

@@ -14,7 +14,9 @@ public final class Prerequisites {
         try {
             ModernJdk.find(ElasticsearchNode.MINIMUM_JAVA);
         } catch (IOException e) {
-            System.err.println("deletion-watch tests need a JDK 21+ for the Elasticsearch node: " + e.getMessage());
+            System.err.println(
+                    "deletion-watch tests need a JDK 21+ for the Elasticsearch node: "
+                            + e.getMessage());
             System.exit(2);
         }
     }

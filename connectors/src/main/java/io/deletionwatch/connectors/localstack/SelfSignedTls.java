@@ -121,7 +121,10 @@ record SelfSignedTls(
         }
     }
 
-    /** Writes the certificate and its private key (PKCS#8) as PEM files, as TLS servers and clients outside Java read them. */
+    /**
+     * Writes the certificate and its private key (PKCS#8) as PEM files, as TLS servers and clients
+     * outside Java read them.
+     */
     void writePem(Path certificateFile, Path privateKeyFile) throws IOException {
         try {
             KeyStore server = KeyStore.getInstance("PKCS12");
@@ -129,8 +132,7 @@ record SelfSignedTls(
                 server.load(in, keystorePassword.toCharArray());
             }
             Files.writeString(
-                    certificateFile,
-                    pem("CERTIFICATE", server.getCertificate(ALIAS).getEncoded()));
+                    certificateFile, pem("CERTIFICATE", server.getCertificate(ALIAS).getEncoded()));
             Files.writeString(
                     privateKeyFile,
                     pem(

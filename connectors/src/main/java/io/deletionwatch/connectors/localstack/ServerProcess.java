@@ -72,8 +72,7 @@ public final class ServerProcess implements AutoCloseable {
         builder.environment().putAll(environment);
         Process process = builder.start();
         CompletableFuture<Matcher> readyMatch = new CompletableFuture<>();
-        Thread pump =
-                new Thread(() -> pump(process, log, readyLine, readyMatch), name + "-output");
+        Thread pump = new Thread(() -> pump(process, log, readyLine, readyMatch), name + "-output");
         pump.setDaemon(true);
         pump.start();
         try {
@@ -175,5 +174,4 @@ public final class ServerProcess implements AutoCloseable {
     public static String currentJava() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
-
 }

@@ -285,6 +285,15 @@ public final class EventHubsConnectionString {
         return Jaas.plainLogin(KAFKA_USERNAME, value);
     }
 
+    /**
+     * The connection string as given, for the Event Hubs SDK's {@code EventHubClientBuilder}
+     * (which also reads keys this class ignores, such as {@code UseDevelopmentEmulator}). It holds
+     * the secret: never log it.
+     */
+    String sdkConnectionString() {
+        return value;
+    }
+
     @Override
     public boolean equals(Object other) {
         return other instanceof EventHubsConnectionString that && value.equals(that.value);

@@ -1,0 +1,21 @@
+package io.deletionwatch.connectors.source;
+
+import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
+import org.apache.flink.util.Collector;
+
+import java.io.IOException;
+import java.io.Serializable;
+
+/**
+ * Turns the events of {@link EventHubsAmqpSource} into the stream's type inside the source, so that
+ * watermarks can be generated per partition from each event's own time (as with {@code
+ * KafkaRecordDeserializationSchema}). It may emit nothing for an event, or several.
+ */
+public interface EventHubsDeserializationSchema<T> extends Serializable, ResultTypeQueryable<T> {
+    void deserialize(EventHubsRecord record, Collector<T> out) throws IOException;
+
+    /** Hands every event on as it is: bad bodies are dealt with downstream, never here. */
+    static EventHubsDeserializationSchema<EventHubsRecord> records() {
+        return new EventHubsRecordDeserializer();
+    }
+}
