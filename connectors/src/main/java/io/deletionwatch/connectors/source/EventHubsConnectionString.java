@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -51,10 +52,10 @@ public final class EventHubsConnectionString {
 
     private static final String DNS_LABEL = "[a-z0-9](?:[a-z0-9-]*[a-z0-9])?";
 
-    /** {@code sb://<host>[:port][/]}; group 1 is the host. */
+    /** {@code sb://<host>[:port][/]}; group 1 is the host, group 2 the port. */
     private static final Pattern ENDPOINT_PATTERN =
             Pattern.compile(
-                    "(?i)sb://(" + DNS_LABEL + "(?:\\." + DNS_LABEL + ")*)(?::[0-9]{1,5})?/?");
+                    "(?i)sb://(" + DNS_LABEL + "(?:\\." + DNS_LABEL + ")*)(?::([0-9]{1,5}))?/?");
 
     /** Shared access policy names: letters, digits, periods, hyphens and underscores. */
     private static final Pattern KEY_NAME_PATTERN = Pattern.compile("[A-Za-z0-9._-]{1,256}");
@@ -65,14 +66,16 @@ public final class EventHubsConnectionString {
 
     private final String value;
     private final String host;
+    private final Integer port;
     private final String keyName;
     private final String entityPath;
     private final Secret origin;
 
     private EventHubsConnectionString(
-            String value, String host, String keyName, String entityPath, Secret origin) {
+            String value, String host, Integer port, String keyName, String entityPath, Secret origin) {
         this.value = value;
         this.host = host;
+        this.port = port;
         this.keyName = keyName;
         this.entityPath = entityPath;
         this.origin = origin;
@@ -168,6 +171,7 @@ public final class EventHubsConnectionString {
         return new EventHubsConnectionString(
                 value,
                 endpoint.group(1).toLowerCase(Locale.ROOT),
+                endpoint.group(2) == null ? null : Integer.valueOf(endpoint.group(2)),
                 parts.get(KEY_NAME),
                 entityPath,
                 origin);
@@ -250,6 +254,11 @@ public final class EventHubsConnectionString {
         return host;
     }
 
+    /** The Endpoint's port when it names one (a local test endpoint does; Azure's never do). */
+    public OptionalInt port() {
+        return port == null ? OptionalInt.empty() : OptionalInt.of(port);
+    }
+
     /** The Endpoint, normalised: {@code sb://<host>/}. */
     public String endpoint() {
         return "sb://" + host + "/";
@@ -290,7 +299,7 @@ public final class EventHubsConnectionString {
      * (which also reads keys this class ignores, such as {@code UseDevelopmentEmulator}). It holds
      * the secret: never log it.
      */
-    String sdkConnectionString() {
+    public String sdkConnectionString() {
         return value;
     }
 

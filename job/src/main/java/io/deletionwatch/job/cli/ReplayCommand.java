@@ -1,5 +1,8 @@
 package io.deletionwatch.job.cli;
 
+import io.deletionwatch.connectors.source.EventHubsAmqpClients;
+import io.deletionwatch.connectors.source.EventHubsAmqpConnectionCheck;
+import io.deletionwatch.connectors.source.EventHubsAmqpPublisher;
 import io.deletionwatch.connectors.source.EventHubsConnectionString;
 import io.deletionwatch.connectors.source.KafkaClientProperties;
 import io.deletionwatch.connectors.source.KafkaConnectionCheck;
@@ -27,17 +30,18 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Publishes Activity Log files to a Kafka topic or to an event hub through its Kafka"
-                    + " endpoint, as a diagnostic setting would: each Kafka record is one envelope"
-                    + " {\"records\":[...]}.",
+            "Publishes Activity Log files to a Kafka topic, or to an event hub through its Kafka"
+                    + " endpoint or over AMQP, as a diagnostic setting would: each message is one"
+                    + " envelope {\"records\":[...]}.",
             "Input as for detect: NDJSON lines or one JSON document per file (envelope, record or"
                     + " array); a directory means every file in it. Envelopes are sent as they are,"
                     + " a bare record is wrapped into an envelope of its own, an array gives one"
                     + " message per element, anything else is sent unchanged (the job dead-letters"
                     + " it). The input is held in memory.",
             "Progress goes to standard error every " + ReplayCommand.PROGRESS_SECONDS + " s, then"
-                    + " one summary line. Exit 0 when every record was acknowledged (acks=all,"
-                    + " idempotent producer), 1 when any failed, 2 for a usage or connection error.",
+                    + " one summary line. Exit 0 when every message was acknowledged (Kafka: acks=all,"
+                    + " idempotent producer; AMQP: each batch acknowledged by the service), 1 when any"
+                    + " failed, 2 for a usage or connection error.",
             "The Event Hubs connection string comes from EVENTHUBS_CONNECTION_STRING or"
                     + " --eventhubs-connection-string-file, never from an option."
         })
@@ -47,7 +51,8 @@ final class ReplayCommand implements Callable<Integer> {
 
     enum Target {
         kafka,
-        eventhubs
+        eventhubs,
+        amqp
     }
 
     @Spec CommandSpec spec;
@@ -63,8 +68,8 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(
             names = "--to",
             required = true,
-            paramLabel = "kafka|eventhubs",
-            description = "kafka: a plain Kafka broker (--bootstrap-servers); eventhubs: an event hub's Kafka endpoint (SASL_SSL, PLAIN, $ConnectionString).")
+            paramLabel = "kafka|eventhubs|amqp",
+            description = "kafka: a plain Kafka broker (--bootstrap-servers); eventhubs: an event hub's Kafka endpoint (SASL_SSL, PLAIN, $ConnectionString); amqp: the event hub over AMQP (the Event Hubs SDK's producer, batches as large as the hub takes; every tier, Basic included).")
     Target to;
 
     @Option(
@@ -76,7 +81,7 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(
             names = "--topic",
             paramLabel = "NAME",
-            description = "The topic (event hub) to publish to (default: " + DEFAULT_TOPIC + ", or the connection string's EntityPath).")
+            description = "The topic (event hub) to publish to (default: the connection string's EntityPath, else " + DEFAULT_TOPIC + ").")
     String topic;
 
     @Option(
@@ -117,12 +122,15 @@ final class ReplayCommand implements Callable<Integer> {
             paramLabel = "DURATION",
             defaultValue = "30s",
             converter = DurationConverter.class,
-            description = "How long to wait for the broker to answer at start, and for each record to be acknowledged (default: ${DEFAULT-VALUE}).")
+            description = "How long to wait for the broker or event hub to answer at start, and for each message (AMQP: each batch) to be acknowledged (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
+        if (to == Target.amqp) {
+            return publishOverAmqp(err, amqpConnection(System.getenv()));
+        }
         Connection connection = connection(System.getenv());
         List<Path> files = InputFiles.expand(inputs);
         ReplayInput input = ReplayInput.load(files, rebaseTimes);
@@ -173,34 +181,124 @@ final class ReplayCommand implements Callable<Integer> {
             }
             producer.flush();
         }
-        double seconds = (System.nanoTime() - started) / 1e9;
+        return summary(err, progress, input, files, total, sent, failed.get(), firstFailure.get(),
+                "Kafka records", "topic " + connection.topic() + " at " + connection.client().getProperty("bootstrap.servers"),
+                (System.nanoTime() - started) / 1e9);
+    }
+
+    /** The one summary line; exit 0 when every message ({@code unit}) was acknowledged, else 1. */
+    private int summary(PrintWriter err, ReplayProgress progress, ReplayInput input, List<Path> files, long total,
+            long sent, long failed, Exception firstFailure, String unit, String destination, double seconds) {
         long acknowledged = progress.acknowledgedCount();
         err.println(
                 String.format(
-                        "replay: %d of %d Kafka records acknowledged (%d Activity Log records%s from %d file%s%s) to topic %s at %s in %.1f s, %.0f/s; %d failed%s",
+                        "replay: %d of %d %s acknowledged (%d Activity Log records%s from %d file%s%s) to %s in %.1f s, %.0f/s; %d failed%s",
                         acknowledged,
                         total,
+                        unit,
                         input.activityLogRecords() * repeat,
                         input.unusable() == 0 ? "" : ", " + input.unusable() * repeat + " values that are not records sent as they are",
                         files.size(),
                         files.size() == 1 ? "" : "s",
                         repeat == 1 ? "" : ", " + repeat + " times",
-                        connection.topic(),
-                        connection.client().getProperty("bootstrap.servers"),
+                        destination,
                         seconds,
                         seconds > 0 ? acknowledged / seconds : 0.0,
-                        failed.get(),
-                        firstFailure.get() == null
+                        failed,
+                        firstFailure == null
                                 ? ""
-                                : " (first: " + Cli.message(firstFailure.get()) + "); " + (total - sent) + " not sent"));
+                                : " (first: " + Cli.message(firstFailure) + "); " + (total - sent) + " not sent"));
         err.flush();
-        return failed.get() == 0 && acknowledged == total ? 0 : 1;
+        return failed == 0 && acknowledged == total ? 0 : 1;
+    }
+
+    /** An event hub over AMQP: the namespace's connection string and the hub. */
+    record AmqpConnection(EventHubsConnectionString connectionString, String hub) {}
+
+    AmqpConnection amqpConnection(Map<String, String> env) {
+        checkPacing();
+        if (bootstrapServers != null) {
+            throw new IllegalArgumentException("--bootstrap-servers is for Kafka; --to amqp connects to the connection string's namespace");
+        }
+        if (kafkaTruststore != null) {
+            throw new IllegalArgumentException("--kafka-truststore is for the Kafka endpoint (--to eventhubs); --to amqp uses the JDK's trusted CAs");
+        }
+        EventHubsConnectionString connectionString = KafkaSecrets.connectionString(connectionStringFile, env, "");
+        return new AmqpConnection(connectionString, hub(connectionString));
+    }
+
+    /** The event hub: --topic, else the connection string's EntityPath, else the default. */
+    private String hub(EventHubsConnectionString connectionString) {
+        String entityPath = connectionString.entityPath().orElse(null);
+        if (entityPath != null && topic != null && !topic.equalsIgnoreCase(entityPath)) {
+            throw new IllegalArgumentException(
+                    "the connection string is scoped to event hub '" + entityPath + "' (EntityPath) but --topic is '" + topic + "'");
+        }
+        return topic != null ? topic : entityPath != null ? entityPath : DEFAULT_TOPIC;
+    }
+
+    private int publishOverAmqp(PrintWriter err, AmqpConnection connection) throws Exception {
+        List<Path> files = InputFiles.expand(inputs);
+        ReplayInput input = ReplayInput.load(files, rebaseTimes);
+        EventHubsAmqpConnectionCheck.check(connection.connectionString(), connection.hub(), timeout);
+
+        long total = (long) input.messages().size() * repeat;
+        ReplayProgress progress = new ReplayProgress(total, System::nanoTime);
+        AtomicReference<Exception> firstFailure = new AtomicReference<>();
+        AtomicLong failed = new AtomicLong();
+        RatePacer pacer = rate == null ? RatePacer.unlimited() : RatePacer.perSecond(rate);
+        EventHubsAmqpPublisher.Listener listener = new EventHubsAmqpPublisher.Listener() {
+            @Override
+            public void acknowledged(int messages) {
+                for (int i = 0; i < messages; i++) {
+                    progress.acknowledged();
+                }
+            }
+
+            @Override
+            public void failed(int messages, Exception cause) {
+                failed.addAndGet(messages);
+                firstFailure.compareAndSet(null, cause);
+            }
+        };
+        long started;
+        long sent = 0;
+        try (EventHubsAmqpPublisher publisher = new EventHubsAmqpPublisher(connection.connectionString(), connection.hub(), timeout, listener)) {
+            started = System.nanoTime();
+            progress.start();
+            long nextProgress = started + Duration.ofSeconds(PROGRESS_SECONDS).toNanos();
+            sending:
+            for (int round = 0; round < repeat; round++) {
+                for (byte[] message : input.messages()) {
+                    if (firstFailure.get() != null) {
+                        break sending; // the service refuses: stop, report what failed
+                    }
+                    pacer.acquire();
+                    // With a rate, each message goes out on its own: batching would hold it back.
+                    publisher.publish(message);
+                    if (rate != null) {
+                        publisher.flush();
+                    }
+                    sent++;
+                    long now = System.nanoTime();
+                    if (now >= nextProgress) {
+                        err.println("replay: " + progress.line(failed.get()));
+                        err.flush();
+                        nextProgress = now + Duration.ofSeconds(PROGRESS_SECONDS).toNanos();
+                    }
+                }
+            }
+            publisher.flush();
+        }
+        return summary(err, progress, input, files, total, sent, failed.get(), firstFailure.get(),
+                "events", "event hub " + connection.hub() + " at " + EventHubsAmqpClients.address(connection.connectionString()) + " over AMQP",
+                (System.nanoTime() - started) / 1e9);
     }
 
     /** Where and how to connect: bootstrap servers, security and topic. */
     record Connection(Properties client, String topic) {}
 
-    Connection connection(Map<String, String> env) {
+    private void checkPacing() {
         if (rate != null && !(rate > 0)) {
             throw new IllegalArgumentException("--rate must be more than 0 records a second, got " + rate);
         }
@@ -210,6 +308,10 @@ final class ReplayCommand implements Callable<Integer> {
         if (timeout.isZero() || timeout.isNegative()) {
             throw new IllegalArgumentException("--timeout must be positive");
         }
+    }
+
+    Connection connection(Map<String, String> env) {
+        checkPacing();
         if (to == Target.kafka) {
             if (connectionStringFile != null) {
                 throw new IllegalArgumentException("--eventhubs-connection-string-file needs --to eventhubs");
@@ -226,11 +328,7 @@ final class ReplayCommand implements Callable<Integer> {
         }
         EventHubsConnectionString connectionString =
                 KafkaSecrets.connectionString(connectionStringFile, env, "");
-        String entityPath = connectionString.entityPath().orElse(null);
-        if (entityPath != null && topic != null && !topic.equalsIgnoreCase(entityPath)) {
-            throw new IllegalArgumentException(
-                    "the connection string is scoped to event hub '" + entityPath + "' (EntityPath) but --topic is '" + topic + "'");
-        }
+        String hub = hub(connectionString);
         KafkaSourceOptions.Truststore truststore =
                 kafkaTruststore == null
                         ? null
@@ -241,7 +339,7 @@ final class ReplayCommand implements Callable<Integer> {
                         KafkaSourceOptions.Security.EVENTHUBS,
                         connectionString,
                         truststore),
-                topic != null ? topic : entityPath != null ? entityPath : DEFAULT_TOPIC);
+                hub);
     }
 
     /** The bootstrap servers, checked as the job checks them (and never echoing a secret). */

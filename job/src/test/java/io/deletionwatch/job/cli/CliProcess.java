@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
  *
  * @param err only the command's own lines ({@code deletion-watch ...} and {@code replay: ...}),
  *     without what the test classpath's logging adds
+ * @param log all of standard error, the libraries' logging included, e.g. to look for secrets
  */
-record CliProcess(int exitCode, String out, String err) {
+record CliProcess(int exitCode, String out, String err, String log) {
     static CliProcess run(Path dir, Map<String, String> env, String... args) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -41,6 +42,6 @@ record CliProcess(int exitCode, String out, String err) {
                         Files.readString(err).lines()
                                 .filter(l -> l.startsWith("replay: ") || l.startsWith("deletion-watch"))
                                 .toList());
-        return new CliProcess(process.exitValue(), Files.readString(out), ours);
+        return new CliProcess(process.exitValue(), Files.readString(out), ours, Files.readString(err));
     }
 }

@@ -104,7 +104,7 @@ class ReplayCommandTest {
         assertThat(unknown.err().strip()).isEqualTo("deletion-watch replay: Unknown option: '--frobnicate' (see 'deletion-watch replay --help')");
         assertThat(target.exitCode()).isEqualTo(2);
         assertThat(target.err().strip())
-                .isEqualTo("deletion-watch replay: Invalid value for option '--to': expected one of [kafka, eventhubs] (case-sensitive) but was 'pulsar'"
+                .isEqualTo("deletion-watch replay: Invalid value for option '--to': expected one of [kafka, eventhubs, amqp] (case-sensitive) but was 'pulsar'"
                         + " (see 'deletion-watch replay --help')");
     }
 
@@ -114,7 +114,8 @@ class ReplayCommandTest {
 
         assertThat(help.exitCode()).isZero();
         assertThat(help.out().replaceAll("\\s+", " "))
-                .contains("--input", "--to", "--bootstrap-servers", "--topic", "(default: insights-activity-logs")
+                .contains("--input", "--to", "kafka|eventhubs|amqp", "--bootstrap-servers", "--topic",
+                        "(default: the connection string's EntityPath, else insights-activity-logs)")
                 .contains("--eventhubs-connection-string-file", "--kafka-truststore", "--rate", "as fast as the broker takes them")
                 .contains("--repeat", "(default: 1)", "--[no-]rebase-times", "(default: false)", "--timeout", "(default: 30s)")
                 .contains("EVENTHUBS_CONNECTION_STRING");
