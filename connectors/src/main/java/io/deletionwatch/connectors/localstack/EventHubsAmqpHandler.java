@@ -14,6 +14,7 @@ import org.apache.qpid.proton.amqp.messaging.Accepted;
 import org.apache.qpid.proton.amqp.messaging.AmqpValue;
 import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
 import org.apache.qpid.proton.amqp.messaging.Data;
+import org.apache.qpid.proton.amqp.messaging.DeliveryAnnotations;
 import org.apache.qpid.proton.amqp.messaging.MessageAnnotations;
 import org.apache.qpid.proton.amqp.messaging.Rejected;
 import org.apache.qpid.proton.amqp.messaging.Source;
@@ -60,6 +61,8 @@ final class EventHubsAmqpHandler extends BaseHandler {
     static final String CBS = "$cbs";
     static final String MANAGEMENT = "$management";
     static final Symbol EPOCH = Symbol.valueOf("com.microsoft:epoch");
+    static final Symbol RUNTIME_METRIC =
+            Symbol.valueOf("com.microsoft:enable-receiver-runtime-metric");
     static final Symbol SELECTOR_FILTER = Symbol.valueOf("apache.org:selector-filter:string");
     static final Symbol SEQUENCE_NUMBER = Symbol.valueOf("x-opt-sequence-number");
     static final Symbol OFFSET = Symbol.valueOf("x-opt-offset");
@@ -116,6 +119,7 @@ final class EventHubsAmqpHandler extends BaseHandler {
         final String consumerGroup;
         final Partition partition;
         final Long epoch;
+        final boolean runtimeMetric;
         long next;
 
         Consumer(
@@ -124,8 +128,10 @@ final class EventHubsAmqpHandler extends BaseHandler {
                 String group,
                 Partition partition,
                 Long epoch,
+                boolean runtimeMetric,
                 long next) {
             this.link = link;
+            this.runtimeMetric = runtimeMetric;
             this.hub = hub;
             this.consumerGroup = group;
             this.partition = partition;
@@ -301,8 +307,12 @@ final class EventHubsAmqpHandler extends BaseHandler {
             refuse(link, Symbol.valueOf("com.microsoft:argument-error"), e.getMessage());
             return;
         }
+        boolean runtimeMetric = desires(link, RUNTIME_METRIC);
+        if (runtimeMetric) {
+            link.setOfferedCapabilities(new Symbol[] {RUNTIME_METRIC});
+        }
         accept(link);
-        Consumer consumer = new Consumer(link, hub, group, partition, epoch, next);
+        Consumer consumer = new Consumer(link, hub, group, partition, epoch, runtimeMetric, next);
         consumers.add(consumer);
         pump(consumer);
     }
@@ -361,6 +371,18 @@ final class EventHubsAmqpHandler extends BaseHandler {
             c.link.close();
         }
         return null;
+    }
+
+    private static boolean desires(Link link, Symbol capability) {
+        Symbol[] desired = link.getRemoteDesiredCapabilities();
+        if (desired != null) {
+            for (Symbol d : desired) {
+                if (capability.equals(d)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static Long epochOf(Link link) {
@@ -682,11 +704,30 @@ final class EventHubsAmqpHandler extends BaseHandler {
             if (event == null) {
                 return;
             }
+            byte[] bytes =
+                    c.runtimeMetric ? withRuntimeInfo(event, c.partition) : event.encodedMessage();
             link.delivery(nextTag());
-            link.send(event.encodedMessage(), 0, event.encodedMessage().length);
+            link.send(bytes, 0, bytes.length);
             link.advance();
             c.next++;
         }
+    }
+
+    /**
+     * The event with the partition's last enqueued event in its delivery annotations, for receivers
+     * that asked for the runtime metric (EventHubMessageSerializer in eventhubs 5.21 reads these
+     * four keys from the delivery annotations: Long, String, Date, Date).
+     */
+    private byte[] withRuntimeInfo(StoredEvent event, Partition partition) {
+        Message message = decode(event.encodedMessage(), event.encodedMessage().length);
+        StoredEvent last = partition.last();
+        Map<Symbol, Object> info = new LinkedHashMap<>();
+        info.put(Symbol.valueOf("last_enqueued_sequence_number"), last.sequenceNumber());
+        info.put(Symbol.valueOf("last_enqueued_offset"), Long.toString(last.offset()));
+        info.put(Symbol.valueOf("last_enqueued_time_utc"), Date.from(last.enqueuedTime()));
+        info.put(Symbol.valueOf("runtime_info_retrieval_time_utc"), Date.from(clock.instant()));
+        message.setDeliveryAnnotations(new DeliveryAnnotations(info));
+        return encode(message);
     }
 
     private byte[] nextTag() {

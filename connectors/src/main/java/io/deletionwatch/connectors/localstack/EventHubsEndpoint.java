@@ -67,6 +67,8 @@ import java.util.concurrent.TimeoutException;
  *   <li>Senders on {@code <hub>} (partition by partition key, else round robin) or {@code
  *       <hub>/Partitions/<id>}, single messages and batches (message format {@code 0x80013700}),
  *       with a 1 MB max-message-size on the attach, from which the SDK sizes its batches.
+ *   <li>The receiver runtime metric ({@code com.microsoft:enable-receiver-runtime-metric}): the
+ *       partition's last enqueued event in the annotations of each delivery.
  *   <li>Consumer groups per hub ({@code $Default} always), more partitions at run time ({@link
  *       #addPartitions}) and retention ({@link #expireBefore}): a start position before the first
  *       retained event starts at the first retained event.
@@ -75,9 +77,9 @@ import java.util.concurrent.TimeoutException;
  * <p>What real Event Hubs does that this does not: TLS and AMQP over WebSockets, Entra ID tokens,
  * throttling (server-busy errors, throughput units), quotas and limits other than the message size,
  * time-based retention, capture, geo-replication (offsets here are plain numbers as strings,
- * segments are ignored), idempotent publishing, the receiver runtime metric ({@code
- * last_enqueued_*} on events), its partition-key hash, persistence (events live in memory and end
- * with {@link #close()}) and the exact wording of every error beyond the conditions above.
+ * segments are ignored), idempotent publishing, its partition-key hash, persistence (events live in
+ * memory and end with {@link #close()}) and the exact wording of every error beyond the conditions
+ * above.
  *
  * <p>It binds 127.0.0.1 on an ephemeral port, runs one Proton reactor thread, and never logs a key
  * or a token.

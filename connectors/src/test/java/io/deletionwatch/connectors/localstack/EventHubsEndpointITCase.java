@@ -79,6 +79,7 @@ class EventHubsEndpointITCase {
                         .eventHub("epochs", 1)
                         .eventHub("filters", 1)
                         .eventHub("batches", 2)
+                        .eventHub("runtime", 1)
                         .consumerGroup(HUB, GROUP)
                         .clock(CLOCK)
                         .start();
@@ -178,6 +179,32 @@ class EventHubsEndpointITCase {
                     .extracting(e -> e.getPartitionContext().getPartitionId())
                     .containsOnly("1");
             assertThat(endpoint.events("batches", "0")).isEmpty();
+        }
+    }
+
+    @Test
+    void tellsAReceiverThatAsksTheLastEnqueuedEventOfThePartition() {
+        endpoint.publish("runtime", "0", List.of(utf8("r0"), utf8("r1"), utf8("r2")));
+        try (EventHubConsumerClient consumer =
+                client(endpoint.connectionString(), "runtime")
+                        .consumerGroup(EventHubClientBuilder.DEFAULT_CONSUMER_GROUP_NAME)
+                        .buildConsumerClient()) {
+            List<PartitionEvent> events = new ArrayList<>();
+            consumer.receiveFromPartition(
+                            "0",
+                            1,
+                            EventPosition.earliest(),
+                            Duration.ofSeconds(10),
+                            new ReceiveOptions().setTrackLastEnqueuedEventProperties(true))
+                    .forEach(events::add);
+
+            // ReceiveOptions#setTrackLastEnqueuedEventProperties: each event carries the
+            // partition's last enqueued event (delivery annotations, EventHubMessageSerializer).
+            assertThat(events).hasSize(1);
+            var last = events.get(0).getLastEnqueuedEventProperties();
+            assertThat(last.getSequenceNumber()).isEqualTo(2L);
+            assertThat(last.getOffsetString()).isEqualTo("4");
+            assertThat(last.getEnqueuedTime()).isEqualTo(T0);
         }
     }
 
