@@ -18,6 +18,7 @@ import com.azure.messaging.eventhubs.models.CreateBatchOptions;
 import com.azure.messaging.eventhubs.models.EventPosition;
 import com.azure.messaging.eventhubs.models.PartitionEvent;
 import com.azure.messaging.eventhubs.models.ReceiveOptions;
+import com.azure.messaging.eventhubs.models.SendOptions;
 
 import io.deletionwatch.connectors.testing.Eventually;
 
@@ -80,6 +81,7 @@ class EventHubsEndpointITCase {
                         .eventHub("filters", 1)
                         .eventHub("batches", 2)
                         .eventHub("runtime", 1)
+                        .eventHub("routed", 3)
                         .consumerGroup(HUB, GROUP)
                         .clock(CLOCK)
                         .start();
@@ -159,9 +161,7 @@ class EventHubsEndpointITCase {
                 assertThat(batch.tryAdd(new EventData(body))).isTrue();
             }
             producer.send(batch);
-            producer.send(
-                    List.of(new EventData("fourth")),
-                    new com.azure.messaging.eventhubs.models.SendOptions().setPartitionId("1"));
+            producer.send(List.of(new EventData("fourth")), new SendOptions().setPartitionId("1"));
 
             List<PartitionEvent> events = new ArrayList<>();
             consumer.receiveFromPartition("1", 4, EventPosition.earliest(), Duration.ofSeconds(10))
@@ -206,6 +206,35 @@ class EventHubsEndpointITCase {
             assertThat(last.getOffsetString()).isEqualTo("4");
             assertThat(last.getEnqueuedTime()).isEqualTo(T0);
         }
+    }
+
+    @Test
+    void routesHubLevelSendsByPartitionKeyOrRoundRobin() {
+        try (EventHubProducerClient producer =
+                client(endpoint.connectionString(), "routed").buildProducerClient()) {
+            producer.send(
+                    List.of(new EventData("k1"), new EventData("k2")),
+                    new SendOptions().setPartitionKey("subscription-a"));
+            producer.send(
+                    List.of(new EventData("k3")),
+                    new SendOptions().setPartitionKey("subscription-a"));
+            for (int i = 0; i < 3; i++) {
+                producer.send(List.of(new EventData("rr" + i)));
+            }
+        }
+        List<List<String>> byPartition = new ArrayList<>();
+        for (String partition : List.of("0", "1", "2")) {
+            byPartition.add(
+                    endpoint.events("routed", partition).stream()
+                            .map(e -> new String(e.body(), StandardCharsets.UTF_8))
+                            .toList());
+        }
+        // One key, one partition, in order; without a key the three sends go to three partitions.
+        assertThat(byPartition.stream().filter(p -> p.contains("k1")).toList())
+                .singleElement()
+                .satisfies(p -> assertThat(p).containsSubsequence("k1", "k2", "k3"));
+        assertThat(byPartition)
+                .allSatisfy(p -> assertThat(p.stream().filter(b -> b.startsWith("rr"))).hasSize(1));
     }
 
     @Test
