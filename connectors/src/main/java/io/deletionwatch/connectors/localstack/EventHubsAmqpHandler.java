@@ -48,6 +48,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -61,6 +62,12 @@ final class EventHubsAmqpHandler extends BaseHandler {
     static final String CBS = "$cbs";
     static final String MANAGEMENT = "$management";
     static final Symbol EPOCH = Symbol.valueOf("com.microsoft:epoch");
+
+    /** The put-token types of CbsAuthorizationType (azure-core-amqp 2.12). */
+    static final String SAS = "servicebus.windows.net:sastoken";
+
+    static final String JWT = "jwt";
+
     static final Symbol RUNTIME_METRIC =
             Symbol.valueOf("com.microsoft:enable-receiver-runtime-metric");
     static final Symbol SELECTOR_FILTER = Symbol.valueOf("apache.org:selector-filter:string");
@@ -98,6 +105,7 @@ final class EventHubsAmqpHandler extends BaseHandler {
 
     private final EventHubsLog log;
     private final SharedAccessSignatures signatures;
+    private final Set<String> entraIdTokens;
     private final Clock clock;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final List<Consumer> consumers = new ArrayList<>();
@@ -146,9 +154,14 @@ final class EventHubsAmqpHandler extends BaseHandler {
         }
     }
 
-    EventHubsAmqpHandler(EventHubsLog log, SharedAccessSignatures signatures, Clock clock) {
+    EventHubsAmqpHandler(
+            EventHubsLog log,
+            SharedAccessSignatures signatures,
+            Set<String> entraIdTokens,
+            Clock clock) {
         this.log = log;
         this.signatures = signatures;
+        this.entraIdTokens = Set.copyOf(entraIdTokens);
         this.clock = clock;
     }
 
@@ -743,13 +756,19 @@ final class EventHubsAmqpHandler extends BaseHandler {
         }
         String audience = String.valueOf(properties.get("name"));
         String type = String.valueOf(properties.get("type"));
-        if (!"servicebus.windows.net:sastoken".equals(type)) {
-            return response(request, 401, "Only shared access signatures are accepted here.", null);
-        }
         Object token = request.getBody() instanceof AmqpValue v ? v.getValue() : null;
         Instant now = clock.instant();
-        Refusal refusal =
-                signatures.check(token instanceof String s ? s : null, audience, now).orElse(null);
+        Refusal refusal;
+        if (JWT.equals(type)) {
+            refusal = checkEntraIdToken(token);
+        } else if (SAS.equals(type)) {
+            refusal =
+                    signatures
+                            .check(token instanceof String s ? s : null, audience, now)
+                            .orElse(null);
+        } else {
+            refusal = new Refusal("InvalidToken: unknown token type " + type + ".");
+        }
         if (refusal != null) {
             return response(request, 401, refusal.description(), null);
         }
@@ -767,6 +786,17 @@ final class EventHubsAmqpHandler extends BaseHandler {
         grants.computeIfAbsent(link.getSession().getConnection(), c -> new ArrayList<>())
                 .add(new Grant(audience, expiry));
         return response(request, 202, "Accepted", null);
+    }
+
+    /**
+     * An Entra ID token is good when it is one of those the endpoint was given; the service would
+     * check its signature, issuer, audience ({@code https://eventhubs.azure.net/}) and roles.
+     */
+    private Refusal checkEntraIdToken(Object token) {
+        return token instanceof String s && entraIdTokens.contains(s)
+                ? null
+                : new Refusal(
+                        "InvalidToken: The JSON web token is not accepted by this namespace.");
     }
 
     /** The entity path of {@code amqp://host/path}, or null. */
@@ -788,10 +818,16 @@ final class EventHubsAmqpHandler extends BaseHandler {
         Connection connection = link.getSession().getConnection();
         String audience = "amqp://" + connection.getRemoteHostname() + "/" + name;
         Object token = properties.get("security_token");
+        // The request does not say the token's type: a SAS names itself.
         Refusal refusal =
-                signatures
-                        .check(token instanceof String s ? s : null, audience, clock.instant())
-                        .orElse(null);
+                token instanceof String s && !s.startsWith(SharedAccessSignatures.PREFIX)
+                        ? checkEntraIdToken(s)
+                        : signatures
+                                .check(
+                                        token instanceof String s ? s : null,
+                                        audience,
+                                        clock.instant())
+                                .orElse(null);
         if (refusal != null) {
             return response(request, 401, refusal.description(), null);
         }

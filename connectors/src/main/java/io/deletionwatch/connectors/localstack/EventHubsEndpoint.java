@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -51,7 +52,8 @@ import java.util.concurrent.TimeoutException;
  *       key for the entity (or a parent) is answered 202; a wrong signature, key name, expiry or
  *       scope is answered 401, a token for an unknown event hub 404 ("The messaging entity ...
  *       could not be found", which the SDK treats as final). Links to entities without such a token
- *       are refused with {@code amqp:unauthorized-access}. Entra ID (JWT) tokens are not accepted.
+ *       are refused with {@code amqp:unauthorized-access}. Entra ID (JWT) tokens are accepted when
+ *       they are one of those given to {@link Builder#entraIdToken}.
  *   <li>{@code $management} READ of event hub properties (name, created_at, partition_ids) and
  *       partition properties (begin and last enqueued sequence number, offset, time, emptiness),
  *       checking the request's security_token.
@@ -74,12 +76,12 @@ import java.util.concurrent.TimeoutException;
  *       retained event starts at the first retained event.
  * </ul>
  *
- * <p>What real Event Hubs does that this does not: TLS and AMQP over WebSockets, Entra ID tokens,
- * throttling (server-busy errors, throughput units), quotas and limits other than the message size,
- * time-based retention, capture, geo-replication (offsets here are plain numbers as strings,
- * segments are ignored), idempotent publishing, its partition-key hash, persistence (events live in
- * memory and end with {@link #close()}) and the exact wording of every error beyond the conditions
- * above.
+ * <p>What real Event Hubs does that this does not: TLS and AMQP over WebSockets, checking Entra ID
+ * tokens (signature, issuer, audience, roles), throttling (server-busy errors, throughput units),
+ * quotas and limits other than the message size, time-based retention, capture, geo-replication
+ * (offsets here are plain numbers as strings, segments are ignored), idempotent publishing, its
+ * partition-key hash, persistence (events live in memory and end with {@link #close()}) and the
+ * exact wording of every error beyond the conditions above.
  *
  * <p>It binds 127.0.0.1 on an ephemeral port, runs one Proton reactor thread, and never logs a key
  * or a token.
@@ -124,7 +126,7 @@ public final class EventHubsEndpoint implements AutoCloseable {
                     builder.consumerGroups.getOrDefault(hub.getKey(), Set.of()));
         }
         this.signatures = new SharedAccessSignatures(keyName, key);
-        this.handler = new EventHubsAmqpHandler(log, signatures, clock);
+        this.handler = new EventHubsAmqpHandler(log, signatures, builder.entraIdTokens, clock);
         this.reactor = Proton.reactor(handler);
         this.acceptor = reactor.acceptor(HOST, 0);
         this.port = ((AcceptorImpl) acceptor).getPortNumber();
@@ -153,6 +155,7 @@ public final class EventHubsEndpoint implements AutoCloseable {
         private String keyName = DEFAULT_KEY_NAME;
         private String key;
         private Clock clock = Clock.systemUTC();
+        private final Set<String> entraIdTokens = new HashSet<>();
 
         private Builder() {}
 
@@ -177,6 +180,15 @@ public final class EventHubsEndpoint implements AutoCloseable {
         public Builder sharedAccessKey(String keyName, String key) {
             this.keyName = keyName;
             this.key = key;
+            return this;
+        }
+
+        /**
+         * Accepts this text as an Entra ID (JWT) token on {@code $cbs} and {@code $management}, as
+         * a {@code TokenCredential} hands it to the SDK. The endpoint compares the text only.
+         */
+        public Builder entraIdToken(String token) {
+            entraIdTokens.add(token);
             return this;
         }
 
