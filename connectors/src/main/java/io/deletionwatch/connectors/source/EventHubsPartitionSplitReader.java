@@ -122,25 +122,22 @@ final class EventHubsPartitionSplitReader
         Item item = first;
         int count = 0;
         while (item != null) {
-            if (item instanceof Failed failed) {
-                Receiver receiver = receivers.get(failed.splitId());
-                String where =
-                        receiver == null
-                                ? failed.splitId()
-                                : failed.splitId()
-                                        + " (consumer group "
-                                        + options.consumerGroup()
-                                        + ")";
+            // A partition already finished (bounded) has no receiver: its leftovers are dropped.
+            if (item instanceof Failed failed && receivers.containsKey(failed.splitId())) {
+                Throwable error = failed.error();
                 throw new IOException(
                         "reading Event Hubs partition "
-                                + where
-                                + " failed: "
-                                + failed.error().getMessage(),
-                        failed.error());
+                                + failed.splitId()
+                                + " (consumer group "
+                                + options.consumerGroup()
+                                + ") failed: "
+                                + (error.getMessage() == null
+                                        ? error.toString()
+                                        : error.getMessage()),
+                        error);
             }
             if (item instanceof Received received) {
                 Receiver receiver = receivers.get(received.splitId());
-                // Events of a partition already finished (bounded) or removed are dropped.
                 if (receiver != null) {
                     records.add(received.splitId(), received.event());
                     taken.merge(received.splitId(), 1, Integer::sum);

@@ -59,7 +59,7 @@ final class EventHubsSplitEnumerator
     }
 
     /** The splits one listing found, made on a worker thread from a snapshot of what was known. */
-    private record Discovery(List<String> partitionIds, List<EventHubsPartitionSplit> newSplits) {}
+    record Discovery(List<String> partitionIds, List<EventHubsPartitionSplit> newSplits) {}
 
     @Override
     public void start() {
@@ -142,11 +142,20 @@ final class EventHubsSplitEnumerator
     }
 
     /** Runs on the coordinator thread with what {@link #discover()} found. */
-    private void onDiscovery(Discovery discovery, Throwable error) {
+    void onDiscovery(Discovery discovery, Throwable error) {
         if (error != null) {
+            String message = error.getMessage() == null ? error.toString() : error.getMessage();
+            synchronized (this) {
+                if (firstDiscoveryDone) {
+                    // The partitions being read are known: a failed re-listing (after the SDK's
+                    // retries) waits for the next one instead of failing the job.
+                    LOG.warn("Cannot list the event hub's partitions again: {}", message);
+                    return;
+                }
+            }
             // One line, never the connection string: the SDK's messages name the namespace only.
             throw new FlinkRuntimeException(
-                    "cannot list the partitions of the event hub: " + error.getMessage(), error);
+                    "cannot list the partitions of the event hub: " + message, error);
         }
         synchronized (this) {
             partitionOrder.clear();
