@@ -434,7 +434,9 @@ final class EventHubsAmqpHandler extends BaseHandler {
                 }
             }
             case "x-opt-sequence-number" -> {
-                // Geo-replication-aware clients may write '<segment>:<number>'.
+                // EventHubReactorSession.getExpression (5.21.5) writes the plain number, and an
+                // offset before a sequence number; geo-replication-aware SDKs may write
+                // '<segment>:<number>', accepted too.
                 long sequence = Long.parseLong(value.substring(value.indexOf(':') + 1));
                 next = inclusive ? sequence : sequence + 1;
             }
