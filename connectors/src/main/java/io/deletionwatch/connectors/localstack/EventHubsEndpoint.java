@@ -6,6 +6,7 @@ import io.deletionwatch.connectors.localstack.EventHubsLog.StoredEvent;
 
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.Binary;
+import org.apache.qpid.proton.amqp.messaging.AmqpValue;
 import org.apache.qpid.proton.amqp.messaging.Data;
 import org.apache.qpid.proton.message.Message;
 import org.apache.qpid.proton.reactor.Acceptor;
@@ -257,6 +258,24 @@ public final class EventHubsEndpoint implements AutoCloseable {
                     }
                     handler.pumpAll();
                     return sequences;
+                });
+    }
+
+    /**
+     * Appends an event whose body is an AMQP value instead of binary data, as publishers other than
+     * the Event Hubs SDKs may send (the SDK hands such a body on as empty).
+     *
+     * @return its sequence number
+     */
+    public long publishAmqpValue(String hub, String partitionId, Object value) {
+        return call(
+                () -> {
+                    Message message = Proton.message();
+                    message.setBody(new AmqpValue(value));
+                    long sequence =
+                            handler.append(partition(hub, partitionId), message).sequenceNumber();
+                    handler.pumpAll();
+                    return sequence;
                 });
     }
 
