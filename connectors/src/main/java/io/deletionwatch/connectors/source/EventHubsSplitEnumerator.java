@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -37,6 +38,9 @@ final class EventHubsSplitEnumerator
 
     /** Partition ids in the hub's order, for ids that are not numbers. */
     private final List<String> partitionOrder = new ArrayList<>();
+
+    /** Bounded reads: the readers told that all their splits are assigned. */
+    private final Set<Integer> signalledNoMoreSplits = new HashSet<>();
 
     private EventHubConsumerClient client;
     private boolean firstDiscoveryDone;
@@ -207,8 +211,10 @@ final class EventHubsSplitEnumerator
         unassigned.removeAll(assignedNow);
         if (boundedness == Boundedness.BOUNDED && firstDiscoveryDone) {
             for (int reader : context.registeredReaders().keySet()) {
-                if (unassigned.stream().noneMatch(s -> ownerOf(s.partitionId()) == reader)) {
+                if (!signalledNoMoreSplits.contains(reader)
+                        && unassigned.stream().noneMatch(s -> ownerOf(s.partitionId()) == reader)) {
                     context.signalNoMoreSplits(reader);
+                    signalledNoMoreSplits.add(reader);
                 }
             }
         }
@@ -228,6 +234,8 @@ final class EventHubsSplitEnumerator
 
     @Override
     public void addReader(int subtaskId) {
+        // A reader that (re)registers after a failure is told again.
+        signalledNoMoreSplits.remove(subtaskId);
         assignPending();
     }
 
