@@ -14,6 +14,7 @@ import org.apache.qpid.proton.amqp.messaging.Accepted;
 import org.apache.qpid.proton.amqp.messaging.AmqpValue;
 import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
 import org.apache.qpid.proton.amqp.messaging.Data;
+import org.apache.qpid.proton.amqp.messaging.DeliveryAnnotations;
 import org.apache.qpid.proton.amqp.messaging.MessageAnnotations;
 import org.apache.qpid.proton.amqp.messaging.Rejected;
 import org.apache.qpid.proton.amqp.messaging.Source;
@@ -47,6 +48,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -60,6 +62,14 @@ final class EventHubsAmqpHandler extends BaseHandler {
     static final String CBS = "$cbs";
     static final String MANAGEMENT = "$management";
     static final Symbol EPOCH = Symbol.valueOf("com.microsoft:epoch");
+
+    /** The put-token types of CbsAuthorizationType (azure-core-amqp 2.12). */
+    static final String SAS = "servicebus.windows.net:sastoken";
+
+    static final String JWT = "jwt";
+
+    static final Symbol RUNTIME_METRIC =
+            Symbol.valueOf("com.microsoft:enable-receiver-runtime-metric");
     static final Symbol SELECTOR_FILTER = Symbol.valueOf("apache.org:selector-filter:string");
     static final Symbol SEQUENCE_NUMBER = Symbol.valueOf("x-opt-sequence-number");
     static final Symbol OFFSET = Symbol.valueOf("x-opt-offset");
@@ -95,6 +105,7 @@ final class EventHubsAmqpHandler extends BaseHandler {
 
     private final EventHubsLog log;
     private final SharedAccessSignatures signatures;
+    private final Set<String> entraIdTokens;
     private final Clock clock;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final List<Consumer> consumers = new ArrayList<>();
@@ -116,6 +127,7 @@ final class EventHubsAmqpHandler extends BaseHandler {
         final String consumerGroup;
         final Partition partition;
         final Long epoch;
+        final boolean runtimeMetric;
         long next;
 
         Consumer(
@@ -124,8 +136,10 @@ final class EventHubsAmqpHandler extends BaseHandler {
                 String group,
                 Partition partition,
                 Long epoch,
+                boolean runtimeMetric,
                 long next) {
             this.link = link;
+            this.runtimeMetric = runtimeMetric;
             this.hub = hub;
             this.consumerGroup = group;
             this.partition = partition;
@@ -140,9 +154,14 @@ final class EventHubsAmqpHandler extends BaseHandler {
         }
     }
 
-    EventHubsAmqpHandler(EventHubsLog log, SharedAccessSignatures signatures, Clock clock) {
+    EventHubsAmqpHandler(
+            EventHubsLog log,
+            SharedAccessSignatures signatures,
+            Set<String> entraIdTokens,
+            Clock clock) {
         this.log = log;
         this.signatures = signatures;
+        this.entraIdTokens = Set.copyOf(entraIdTokens);
         this.clock = clock;
     }
 
@@ -301,8 +320,12 @@ final class EventHubsAmqpHandler extends BaseHandler {
             refuse(link, Symbol.valueOf("com.microsoft:argument-error"), e.getMessage());
             return;
         }
+        boolean runtimeMetric = desires(link, RUNTIME_METRIC);
+        if (runtimeMetric) {
+            link.setOfferedCapabilities(new Symbol[] {RUNTIME_METRIC});
+        }
         accept(link);
-        Consumer consumer = new Consumer(link, hub, group, partition, epoch, next);
+        Consumer consumer = new Consumer(link, hub, group, partition, epoch, runtimeMetric, next);
         consumers.add(consumer);
         pump(consumer);
     }
@@ -363,6 +386,18 @@ final class EventHubsAmqpHandler extends BaseHandler {
         return null;
     }
 
+    private static boolean desires(Link link, Symbol capability) {
+        Symbol[] desired = link.getRemoteDesiredCapabilities();
+        if (desired != null) {
+            for (Symbol d : desired) {
+                if (capability.equals(d)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private static Long epochOf(Link link) {
         Map<Symbol, Object> properties = link.getRemoteProperties();
         Object epoch = properties == null ? null : properties.get(EPOCH);
@@ -399,7 +434,9 @@ final class EventHubsAmqpHandler extends BaseHandler {
                 }
             }
             case "x-opt-sequence-number" -> {
-                // Geo-replication-aware clients may write '<segment>:<number>'.
+                // EventHubReactorSession.getExpression (5.21.5) writes the plain number, and an
+                // offset before a sequence number; geo-replication-aware SDKs may write
+                // '<segment>:<number>', accepted too.
                 long sequence = Long.parseLong(value.substring(value.indexOf(':') + 1));
                 next = inclusive ? sequence : sequence + 1;
             }
@@ -682,11 +719,30 @@ final class EventHubsAmqpHandler extends BaseHandler {
             if (event == null) {
                 return;
             }
+            byte[] bytes =
+                    c.runtimeMetric ? withRuntimeInfo(event, c.partition) : event.encodedMessage();
             link.delivery(nextTag());
-            link.send(event.encodedMessage(), 0, event.encodedMessage().length);
+            link.send(bytes, 0, bytes.length);
             link.advance();
             c.next++;
         }
+    }
+
+    /**
+     * The event with the partition's last enqueued event in its delivery annotations, for receivers
+     * that asked for the runtime metric (EventHubMessageSerializer in eventhubs 5.21 reads these
+     * four keys from the delivery annotations: Long, String, Date, Date).
+     */
+    private byte[] withRuntimeInfo(StoredEvent event, Partition partition) {
+        Message message = decode(event.encodedMessage(), event.encodedMessage().length);
+        StoredEvent last = partition.last();
+        Map<Symbol, Object> info = new LinkedHashMap<>();
+        info.put(Symbol.valueOf("last_enqueued_sequence_number"), last.sequenceNumber());
+        info.put(Symbol.valueOf("last_enqueued_offset"), Long.toString(last.offset()));
+        info.put(Symbol.valueOf("last_enqueued_time_utc"), Date.from(last.enqueuedTime()));
+        info.put(Symbol.valueOf("runtime_info_retrieval_time_utc"), Date.from(clock.instant()));
+        message.setDeliveryAnnotations(new DeliveryAnnotations(info));
+        return encode(message);
     }
 
     private byte[] nextTag() {
@@ -702,13 +758,19 @@ final class EventHubsAmqpHandler extends BaseHandler {
         }
         String audience = String.valueOf(properties.get("name"));
         String type = String.valueOf(properties.get("type"));
-        if (!"servicebus.windows.net:sastoken".equals(type)) {
-            return response(request, 401, "Only shared access signatures are accepted here.", null);
-        }
         Object token = request.getBody() instanceof AmqpValue v ? v.getValue() : null;
         Instant now = clock.instant();
-        Refusal refusal =
-                signatures.check(token instanceof String s ? s : null, audience, now).orElse(null);
+        Refusal refusal;
+        if (JWT.equals(type)) {
+            refusal = checkEntraIdToken(token);
+        } else if (SAS.equals(type)) {
+            refusal =
+                    signatures
+                            .check(token instanceof String s ? s : null, audience, now)
+                            .orElse(null);
+        } else {
+            refusal = new Refusal("InvalidToken: unknown token type " + type + ".");
+        }
         if (refusal != null) {
             return response(request, 401, refusal.description(), null);
         }
@@ -726,6 +788,17 @@ final class EventHubsAmqpHandler extends BaseHandler {
         grants.computeIfAbsent(link.getSession().getConnection(), c -> new ArrayList<>())
                 .add(new Grant(audience, expiry));
         return response(request, 202, "Accepted", null);
+    }
+
+    /**
+     * An Entra ID token is good when it is one of those the endpoint was given; the service would
+     * check its signature, issuer, audience ({@code https://eventhubs.azure.net/}) and roles.
+     */
+    private Refusal checkEntraIdToken(Object token) {
+        return token instanceof String s && entraIdTokens.contains(s)
+                ? null
+                : new Refusal(
+                        "InvalidToken: The JSON web token is not accepted by this namespace.");
     }
 
     /** The entity path of {@code amqp://host/path}, or null. */
@@ -747,10 +820,16 @@ final class EventHubsAmqpHandler extends BaseHandler {
         Connection connection = link.getSession().getConnection();
         String audience = "amqp://" + connection.getRemoteHostname() + "/" + name;
         Object token = properties.get("security_token");
+        // The request does not say the token's type: a SAS names itself.
         Refusal refusal =
-                signatures
-                        .check(token instanceof String s ? s : null, audience, clock.instant())
-                        .orElse(null);
+                token instanceof String s && !s.startsWith(SharedAccessSignatures.PREFIX)
+                        ? checkEntraIdToken(s)
+                        : signatures
+                                .check(
+                                        token instanceof String s ? s : null,
+                                        audience,
+                                        clock.instant())
+                                .orElse(null);
         if (refusal != null) {
             return response(request, 401, refusal.description(), null);
         }

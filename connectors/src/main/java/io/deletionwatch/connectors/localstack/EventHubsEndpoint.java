@@ -6,6 +6,7 @@ import io.deletionwatch.connectors.localstack.EventHubsLog.StoredEvent;
 
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.Binary;
+import org.apache.qpid.proton.amqp.messaging.AmqpValue;
 import org.apache.qpid.proton.amqp.messaging.Data;
 import org.apache.qpid.proton.message.Message;
 import org.apache.qpid.proton.reactor.Acceptor;
@@ -20,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -51,7 +53,8 @@ import java.util.concurrent.TimeoutException;
  *       key for the entity (or a parent) is answered 202; a wrong signature, key name, expiry or
  *       scope is answered 401, a token for an unknown event hub 404 ("The messaging entity ...
  *       could not be found", which the SDK treats as final). Links to entities without such a token
- *       are refused with {@code amqp:unauthorized-access}. Entra ID (JWT) tokens are not accepted.
+ *       are refused with {@code amqp:unauthorized-access}. Entra ID (JWT) tokens are accepted when
+ *       they are one of those given to {@link Builder#entraIdToken}.
  *   <li>{@code $management} READ of event hub properties (name, created_at, partition_ids) and
  *       partition properties (begin and last enqueued sequence number, offset, time, emptiness),
  *       checking the request's security_token.
@@ -67,17 +70,19 @@ import java.util.concurrent.TimeoutException;
  *   <li>Senders on {@code <hub>} (partition by partition key, else round robin) or {@code
  *       <hub>/Partitions/<id>}, single messages and batches (message format {@code 0x80013700}),
  *       with a 1 MB max-message-size on the attach, from which the SDK sizes its batches.
+ *   <li>The receiver runtime metric ({@code com.microsoft:enable-receiver-runtime-metric}): the
+ *       partition's last enqueued event in the annotations of each delivery.
  *   <li>Consumer groups per hub ({@code $Default} always), more partitions at run time ({@link
  *       #addPartitions}) and retention ({@link #expireBefore}): a start position before the first
  *       retained event starts at the first retained event.
  * </ul>
  *
- * <p>What real Event Hubs does that this does not: TLS and AMQP over WebSockets, Entra ID tokens,
- * throttling (server-busy errors, throughput units), quotas and limits other than the message size,
- * time-based retention, capture, geo-replication (offsets here are plain numbers as strings,
- * segments are ignored), idempotent publishing, the receiver runtime metric ({@code
- * last_enqueued_*} on events), its partition-key hash, persistence (events live in memory and end
- * with {@link #close()}) and the exact wording of every error beyond the conditions above.
+ * <p>What real Event Hubs does that this does not: TLS and AMQP over WebSockets, checking Entra ID
+ * tokens (signature, issuer, audience, roles), throttling (server-busy errors, throughput units),
+ * quotas and limits other than the message size, time-based retention, capture, geo-replication
+ * (offsets here are plain numbers as strings, segments are ignored), idempotent publishing, its
+ * partition-key hash, persistence (events live in memory and end with {@link #close()}) and the
+ * exact wording of every error beyond the conditions above.
  *
  * <p>It binds 127.0.0.1 on an ephemeral port, runs one Proton reactor thread, and never logs a key
  * or a token.
@@ -122,7 +127,7 @@ public final class EventHubsEndpoint implements AutoCloseable {
                     builder.consumerGroups.getOrDefault(hub.getKey(), Set.of()));
         }
         this.signatures = new SharedAccessSignatures(keyName, key);
-        this.handler = new EventHubsAmqpHandler(log, signatures, clock);
+        this.handler = new EventHubsAmqpHandler(log, signatures, builder.entraIdTokens, clock);
         this.reactor = Proton.reactor(handler);
         this.acceptor = reactor.acceptor(HOST, 0);
         this.port = ((AcceptorImpl) acceptor).getPortNumber();
@@ -151,6 +156,7 @@ public final class EventHubsEndpoint implements AutoCloseable {
         private String keyName = DEFAULT_KEY_NAME;
         private String key;
         private Clock clock = Clock.systemUTC();
+        private final Set<String> entraIdTokens = new HashSet<>();
 
         private Builder() {}
 
@@ -175,6 +181,15 @@ public final class EventHubsEndpoint implements AutoCloseable {
         public Builder sharedAccessKey(String keyName, String key) {
             this.keyName = keyName;
             this.key = key;
+            return this;
+        }
+
+        /**
+         * Accepts this text as an Entra ID (JWT) token on {@code $cbs} and {@code $management}, as
+         * a {@code TokenCredential} hands it to the SDK. The endpoint compares the text only.
+         */
+        public Builder entraIdToken(String token) {
+            entraIdTokens.add(token);
             return this;
         }
 
@@ -243,6 +258,24 @@ public final class EventHubsEndpoint implements AutoCloseable {
                     }
                     handler.pumpAll();
                     return sequences;
+                });
+    }
+
+    /**
+     * Appends an event whose body is an AMQP value instead of binary data, as publishers other than
+     * the Event Hubs SDKs may send (the SDK hands such a body on as empty).
+     *
+     * @return its sequence number
+     */
+    public long publishAmqpValue(String hub, String partitionId, Object value) {
+        return call(
+                () -> {
+                    Message message = Proton.message();
+                    message.setBody(new AmqpValue(value));
+                    long sequence =
+                            handler.append(partition(hub, partitionId), message).sequenceNumber();
+                    handler.pumpAll();
+                    return sequence;
                 });
     }
 

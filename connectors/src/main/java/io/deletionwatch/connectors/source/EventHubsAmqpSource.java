@@ -32,8 +32,11 @@ import org.apache.flink.metrics.Counter;
  * file), which the enumerator and the readers read where they run: the secret never reaches the job
  * graph or a log.
  *
- * <p>Metric: {@code eventsExpiredBeforeRead}, events between a checkpointed position and the oldest
- * retained event that expired before they were read.
+ * <p>Metrics of each reader: {@code eventsExpiredBeforeRead}, events between a checkpointed
+ * position and the oldest retained event that expired before they were read; {@code
+ * EventHubsSource.eventHub.<hub>.partition.<id>.lag}, events enqueued after the last one handed on
+ * (from the SDK's last enqueued event properties; -1 until the first event); and Flink's {@code
+ * pendingRecords}, the sum of the lags.
  */
 public final class EventHubsAmqpSource<T>
         implements Source<T, EventHubsPartitionSplit, EventHubsEnumeratorState>,

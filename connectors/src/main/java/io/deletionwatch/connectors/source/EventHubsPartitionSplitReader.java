@@ -2,6 +2,7 @@ package io.deletionwatch.connectors.source;
 
 import com.azure.messaging.eventhubs.EventData;
 import com.azure.messaging.eventhubs.EventHubConsumerAsyncClient;
+import com.azure.messaging.eventhubs.models.LastEnqueuedEventProperties;
 import com.azure.messaging.eventhubs.models.PartitionEvent;
 import com.azure.messaging.eventhubs.models.ReceiveOptions;
 
@@ -34,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  * partition over) fails the fetch, and so the job fails over.
  */
 final class EventHubsPartitionSplitReader
-        implements SplitReader<EventHubsRecord, EventHubsPartitionSplit> {
+        implements SplitReader<EventHubsReceivedEvent, EventHubsPartitionSplit> {
     static final int IN_FLIGHT = 256;
     private static final int MAX_BATCH = 1024;
     private static final long POLL_MILLIS = 1_000;
@@ -42,7 +43,7 @@ final class EventHubsPartitionSplitReader
     /** What the SDK threads hand the fetcher thread. */
     private sealed interface Item permits Received, Failed, WakeUp {}
 
-    private record Received(String splitId, EventHubsRecord record) implements Item {}
+    private record Received(String splitId, EventHubsReceivedEvent event) implements Item {}
 
     private record Failed(String splitId, Throwable error) implements Item {}
 
@@ -77,16 +78,20 @@ final class EventHubsPartitionSplitReader
         protected void hookOnNext(PartitionEvent event) {
             EventData data = event.getData();
             byte[] body = data.getBody();
+            LastEnqueuedEventProperties last = event.getLastEnqueuedEventProperties();
+            Long lastSequence = last == null ? null : last.getSequenceNumber();
             queue.add(
                     new Received(
                             split.splitId(),
-                            new EventHubsRecord(
-                                    split.eventHub(),
-                                    split.partitionId(),
-                                    data.getSequenceNumber(),
-                                    data.getOffsetString(),
-                                    data.getEnqueuedTime().toEpochMilli(),
-                                    body == null ? new byte[0] : body)));
+                            new EventHubsReceivedEvent(
+                                    new EventHubsRecord(
+                                            split.eventHub(),
+                                            split.partitionId(),
+                                            data.getSequenceNumber(),
+                                            data.getOffsetString(),
+                                            data.getEnqueuedTime().toEpochMilli(),
+                                            body == null ? new byte[0] : body),
+                                    lastSequence == null ? -1 : lastSequence)));
         }
 
         @Override
@@ -96,8 +101,8 @@ final class EventHubsPartitionSplitReader
     }
 
     @Override
-    public RecordsWithSplitIds<EventHubsRecord> fetch() throws IOException {
-        RecordsBySplits.Builder<EventHubsRecord> records = new RecordsBySplits.Builder<>();
+    public RecordsWithSplitIds<EventHubsReceivedEvent> fetch() throws IOException {
+        RecordsBySplits.Builder<EventHubsReceivedEvent> records = new RecordsBySplits.Builder<>();
         if (!finishedNow.isEmpty()) {
             records.addFinishedSplits(finishedNow);
             finishedNow.clear();
@@ -117,31 +122,28 @@ final class EventHubsPartitionSplitReader
         Item item = first;
         int count = 0;
         while (item != null) {
-            if (item instanceof Failed failed) {
-                Receiver receiver = receivers.get(failed.splitId());
-                String where =
-                        receiver == null
-                                ? failed.splitId()
-                                : failed.splitId()
-                                        + " (consumer group "
-                                        + options.consumerGroup()
-                                        + ")";
+            // A partition already finished (bounded) has no receiver: its leftovers are dropped.
+            if (item instanceof Failed failed && receivers.containsKey(failed.splitId())) {
+                Throwable error = failed.error();
                 throw new IOException(
                         "reading Event Hubs partition "
-                                + where
-                                + " failed: "
-                                + failed.error().getMessage(),
-                        failed.error());
+                                + failed.splitId()
+                                + " (consumer group "
+                                + options.consumerGroup()
+                                + ") failed: "
+                                + (error.getMessage() == null
+                                        ? error.toString()
+                                        : error.getMessage()),
+                        error);
             }
             if (item instanceof Received received) {
                 Receiver receiver = receivers.get(received.splitId());
-                // Events of a partition already finished (bounded) or removed are dropped.
                 if (receiver != null) {
-                    records.add(received.splitId(), received.record());
+                    records.add(received.splitId(), received.event());
                     taken.merge(received.splitId(), 1, Integer::sum);
                     long stop = receiver.split.stoppingSequenceNumber();
                     if (stop != EventHubsPartitionSplit.UNBOUNDED
-                            && received.record().sequenceNumber() >= stop) {
+                            && received.event().record().sequenceNumber() >= stop) {
                         finish(received.splitId());
                         records.addFinishedSplit(received.splitId());
                     }
@@ -179,8 +181,11 @@ final class EventHubsPartitionSplitReader
             }
             Receiver receiver = new Receiver(split);
             receivers.put(split.splitId(), receiver);
+            // The last enqueued event comes with every event: the lag metric needs no extra call.
             ReceiveOptions receiveOptions =
-                    new ReceiveOptions().setOwnerLevel(options.ownerLevel());
+                    new ReceiveOptions()
+                            .setOwnerLevel(options.ownerLevel())
+                            .setTrackLastEnqueuedEventProperties(true);
             client().receiveFromPartition(
                             split.partitionId(), split.eventPosition(), receiveOptions)
                     .subscribe(receiver);

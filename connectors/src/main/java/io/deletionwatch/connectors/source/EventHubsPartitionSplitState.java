@@ -5,8 +5,9 @@ package io.deletionwatch.connectors.source;
  */
 final class EventHubsPartitionSplitState {
     private final EventHubsPartitionSplit split;
-    private long lastSequenceNumber;
-    private boolean handedOn;
+    private volatile long lastSequenceNumber;
+    private volatile boolean handedOn;
+    private volatile long lastEnqueuedSequenceNumber = -1;
 
     EventHubsPartitionSplitState(EventHubsPartitionSplit split) {
         this.split = split;
@@ -28,6 +29,30 @@ final class EventHubsPartitionSplitState {
     void handedOn(long sequenceNumber) {
         lastSequenceNumber = sequenceNumber;
         handedOn = true;
+    }
+
+    void lastEnqueued(long sequenceNumber) {
+        lastEnqueuedSequenceNumber = sequenceNumber;
+    }
+
+    /**
+     * Events enqueued after the last one handed on; -1 until both are known (after the first event
+     * read).
+     */
+    long lag() {
+        long enqueued = lastEnqueuedSequenceNumber;
+        if (!handedOn || enqueued < 0) {
+            return -1;
+        }
+        return Math.max(0, enqueued - lastSequenceNumber);
+    }
+
+    String eventHub() {
+        return split.eventHub();
+    }
+
+    String partitionId() {
+        return split.partitionId();
     }
 
     /** The split to checkpoint: resumes after the last event handed on, if any. */

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * logged in one line and counted, and reading goes on from the earliest retained event.
  */
 final class EventHubsRecordEmitter<T>
-        implements RecordEmitter<EventHubsRecord, T, EventHubsPartitionSplitState> {
+        implements RecordEmitter<EventHubsReceivedEvent, T, EventHubsPartitionSplitState> {
     private static final Logger LOG = LoggerFactory.getLogger(EventHubsRecordEmitter.class);
 
     private final EventHubsDeserializationSchema<T> deserializer;
@@ -29,9 +29,15 @@ final class EventHubsRecordEmitter<T>
 
     @Override
     public void emitRecord(
-            EventHubsRecord record, SourceOutput<T> output, EventHubsPartitionSplitState state)
+            EventHubsReceivedEvent event,
+            SourceOutput<T> output,
+            EventHubsPartitionSplitState state)
             throws Exception {
+        EventHubsRecord record = event.record();
         long sequence = record.sequenceNumber();
+        if (event.lastEnqueuedSequenceNumber() >= 0) {
+            state.lastEnqueued(event.lastEnqueuedSequenceNumber());
+        }
         if (state.hasPosition()) {
             long last = state.lastSequenceNumber();
             if (sequence <= last) {

@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -38,6 +39,9 @@ final class EventHubsSplitEnumerator
     /** Partition ids in the hub's order, for ids that are not numbers. */
     private final List<String> partitionOrder = new ArrayList<>();
 
+    /** Bounded reads: the readers told that all their splits are assigned. */
+    private final Set<Integer> signalledNoMoreSplits = new HashSet<>();
+
     private EventHubConsumerClient client;
     private boolean firstDiscoveryDone;
 
@@ -59,7 +63,7 @@ final class EventHubsSplitEnumerator
     }
 
     /** The splits one listing found, made on a worker thread from a snapshot of what was known. */
-    private record Discovery(List<String> partitionIds, List<EventHubsPartitionSplit> newSplits) {}
+    record Discovery(List<String> partitionIds, List<EventHubsPartitionSplit> newSplits) {}
 
     @Override
     public void start() {
@@ -142,11 +146,20 @@ final class EventHubsSplitEnumerator
     }
 
     /** Runs on the coordinator thread with what {@link #discover()} found. */
-    private void onDiscovery(Discovery discovery, Throwable error) {
+    void onDiscovery(Discovery discovery, Throwable error) {
         if (error != null) {
+            String message = error.getMessage() == null ? error.toString() : error.getMessage();
+            synchronized (this) {
+                if (firstDiscoveryDone) {
+                    // The partitions being read are known: a failed re-listing (after the SDK's
+                    // retries) waits for the next one instead of failing the job.
+                    LOG.warn("Cannot list the event hub's partitions again: {}", message);
+                    return;
+                }
+            }
             // One line, never the connection string: the SDK's messages name the namespace only.
             throw new FlinkRuntimeException(
-                    "cannot list the partitions of the event hub: " + error.getMessage(), error);
+                    "cannot list the partitions of the event hub: " + message, error);
         }
         synchronized (this) {
             partitionOrder.clear();
@@ -198,8 +211,10 @@ final class EventHubsSplitEnumerator
         unassigned.removeAll(assignedNow);
         if (boundedness == Boundedness.BOUNDED && firstDiscoveryDone) {
             for (int reader : context.registeredReaders().keySet()) {
-                if (unassigned.stream().noneMatch(s -> ownerOf(s.partitionId()) == reader)) {
+                if (!signalledNoMoreSplits.contains(reader)
+                        && unassigned.stream().noneMatch(s -> ownerOf(s.partitionId()) == reader)) {
                     context.signalNoMoreSplits(reader);
+                    signalledNoMoreSplits.add(reader);
                 }
             }
         }
@@ -219,6 +234,8 @@ final class EventHubsSplitEnumerator
 
     @Override
     public void addReader(int subtaskId) {
+        // A reader that (re)registers after a failure is told again.
+        signalledNoMoreSplits.remove(subtaskId);
         assignPending();
     }
 

@@ -2,8 +2,11 @@ package io.deletionwatch.connectors.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.azure.core.amqp.AmqpRetryOptions;
+import com.azure.core.credential.AccessToken;
+import com.azure.core.credential.TokenCredential;
 import com.azure.core.amqp.exception.AmqpErrorCondition;
 import com.azure.core.amqp.exception.AmqpException;
 import com.azure.messaging.eventhubs.EventData;
@@ -18,6 +21,7 @@ import com.azure.messaging.eventhubs.models.CreateBatchOptions;
 import com.azure.messaging.eventhubs.models.EventPosition;
 import com.azure.messaging.eventhubs.models.PartitionEvent;
 import com.azure.messaging.eventhubs.models.ReceiveOptions;
+import com.azure.messaging.eventhubs.models.SendOptions;
 
 import io.deletionwatch.connectors.testing.Eventually;
 
@@ -26,11 +30,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -47,6 +53,11 @@ class EventHubsEndpointITCase {
     private static final String HUB = "insights-activity-logs";
     private static final String GROUP = "deletion-watch";
     private static final Instant T0 = Instant.parse("2026-03-01T10:15:00.123Z");
+
+    /** An unsigned JWT for audience https://eventhubs.azure.net/: the endpoint compares text. */
+    private static final String TEST_JWT =
+            "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0."
+                    + "eyJhdWQiOiJodHRwczovL2V2ZW50aHVicy5henVyZS5uZXQvIn0.";
 
     /** Enqueued times the tests choose: each publish is stamped with {@link #now}. */
     static final class SteppingClock extends Clock {
@@ -79,7 +90,10 @@ class EventHubsEndpointITCase {
                         .eventHub("epochs", 1)
                         .eventHub("filters", 1)
                         .eventHub("batches", 2)
+                        .eventHub("runtime", 1)
+                        .eventHub("routed", 3)
                         .consumerGroup(HUB, GROUP)
+                        .entraIdToken(TEST_JWT)
                         .clock(CLOCK)
                         .start();
     }
@@ -158,9 +172,7 @@ class EventHubsEndpointITCase {
                 assertThat(batch.tryAdd(new EventData(body))).isTrue();
             }
             producer.send(batch);
-            producer.send(
-                    List.of(new EventData("fourth")),
-                    new com.azure.messaging.eventhubs.models.SendOptions().setPartitionId("1"));
+            producer.send(List.of(new EventData("fourth")), new SendOptions().setPartitionId("1"));
 
             List<PartitionEvent> events = new ArrayList<>();
             consumer.receiveFromPartition("1", 4, EventPosition.earliest(), Duration.ofSeconds(10))
@@ -179,6 +191,61 @@ class EventHubsEndpointITCase {
                     .containsOnly("1");
             assertThat(endpoint.events("batches", "0")).isEmpty();
         }
+    }
+
+    @Test
+    void tellsAReceiverThatAsksTheLastEnqueuedEventOfThePartition() {
+        endpoint.publish("runtime", "0", List.of(utf8("r0"), utf8("r1"), utf8("r2")));
+        try (EventHubConsumerClient consumer =
+                client(endpoint.connectionString(), "runtime")
+                        .consumerGroup(EventHubClientBuilder.DEFAULT_CONSUMER_GROUP_NAME)
+                        .buildConsumerClient()) {
+            List<PartitionEvent> events = new ArrayList<>();
+            consumer.receiveFromPartition(
+                            "0",
+                            1,
+                            EventPosition.earliest(),
+                            Duration.ofSeconds(10),
+                            new ReceiveOptions().setTrackLastEnqueuedEventProperties(true))
+                    .forEach(events::add);
+
+            // ReceiveOptions#setTrackLastEnqueuedEventProperties: each event carries the
+            // partition's last enqueued event (delivery annotations, EventHubMessageSerializer).
+            assertThat(events).hasSize(1);
+            var last = events.get(0).getLastEnqueuedEventProperties();
+            assertThat(last.getSequenceNumber()).isEqualTo(2L);
+            assertThat(last.getOffsetString()).isEqualTo("4");
+            assertThat(last.getEnqueuedTime()).isEqualTo(T0);
+        }
+    }
+
+    @Test
+    void routesHubLevelSendsByPartitionKeyOrRoundRobin() {
+        try (EventHubProducerClient producer =
+                client(endpoint.connectionString(), "routed").buildProducerClient()) {
+            producer.send(
+                    List.of(new EventData("k1"), new EventData("k2")),
+                    new SendOptions().setPartitionKey("subscription-a"));
+            producer.send(
+                    List.of(new EventData("k3")),
+                    new SendOptions().setPartitionKey("subscription-a"));
+            for (int i = 0; i < 3; i++) {
+                producer.send(List.of(new EventData("rr" + i)));
+            }
+        }
+        List<List<String>> byPartition = new ArrayList<>();
+        for (String partition : List.of("0", "1", "2")) {
+            byPartition.add(
+                    endpoint.events("routed", partition).stream()
+                            .map(e -> new String(e.body(), StandardCharsets.UTF_8))
+                            .toList());
+        }
+        // One key, one partition, in order; without a key the three sends go to three partitions.
+        assertThat(byPartition.stream().filter(p -> p.contains("k1")).toList())
+                .singleElement()
+                .satisfies(p -> assertThat(p).containsSubsequence("k1", "k2", "k3"));
+        assertThat(byPartition)
+                .allSatisfy(p -> assertThat(p.stream().filter(b -> b.startsWith("rr"))).hasSize(1));
     }
 
     @Test
@@ -285,6 +352,89 @@ class EventHubsEndpointITCase {
                                         .doesNotContain(wrongKey);
                             });
         }
+    }
+
+    /**
+     * A TokenCredential's token goes to $cbs as type jwt (CbsAuthorizationType.JSON_WEB_TOKEN) and
+     * to $management as security_token, asked for with the scope
+     * https://eventhubs.azure.net/.default (EventHubClientBuilder, 5.21.5). The connection string
+     * only points the client at the endpoint: its UseDevelopmentEmulator turns TLS off
+     * (EventHubClientBuilder#buildConnectionOptions), while credential(TokenCredential) replaces
+     * its key.
+     */
+    private static EventHubClientBuilder withToken(String hub, String token, List<String> scopes) {
+        TokenCredential credential =
+                request -> {
+                    scopes.addAll(request.getScopes());
+                    return Mono.just(new AccessToken(token, OffsetDateTime.now().plusHours(1)));
+                };
+        return client(endpoint.connectionString(), hub).credential(credential);
+    }
+
+    @Test
+    void acceptsTheEntraIdTokenItWasGivenForManagementAndReceiving() {
+        endpoint.publish(HUB, "1", List.of(utf8("with a token")));
+        List<String> scopes = new CopyOnWriteArrayList<>();
+        try (EventHubConsumerClient consumer =
+                withToken(HUB, TEST_JWT, scopes).consumerGroup(GROUP).buildConsumerClient()) {
+            assertThat(consumer.getEventHubProperties().getPartitionIds())
+                    .containsExactly("0", "1");
+            assertThat(
+                            bodies(
+                                    consumer.receiveFromPartition(
+                                            "1",
+                                            1,
+                                            EventPosition.fromSequenceNumber(
+                                                    consumer.getPartitionProperties("1")
+                                                            .getLastEnqueuedSequenceNumber(),
+                                                    true),
+                                            Duration.ofSeconds(10))))
+                    .containsExactly("with a token");
+        }
+        assertThat(scopes).isNotEmpty().containsOnly("https://eventhubs.azure.net/.default");
+    }
+
+    @Test
+    void refusesAnEntraIdTokenItWasNotGiven() {
+        String other = TEST_JWT + "forged";
+        try (EventHubConsumerClient consumer =
+                withToken(HUB, other, new CopyOnWriteArrayList<>())
+                        .consumerGroup(GROUP)
+                        .buildConsumerClient()) {
+            assertThatThrownBy(consumer::getEventHubProperties)
+                    .isInstanceOfSatisfying(
+                            AmqpException.class,
+                            e -> {
+                                assertThat(e.getErrorCondition())
+                                        .isEqualTo(AmqpErrorCondition.UNAUTHORIZED_ACCESS);
+                                assertThat(e.getMessage())
+                                        .contains(
+                                                "InvalidToken: The JSON web token is not accepted"
+                                                        + " by this namespace.")
+                                        .doesNotContain(other);
+                            });
+            // The sync client wraps the receiver's AmqpException (WindowedSubscriber).
+            Throwable receive =
+                    catchThrowable(
+                            () ->
+                                    consumer.receiveFromPartition(
+                                                    "0",
+                                                    1,
+                                                    EventPosition.earliest(),
+                                                    Duration.ofSeconds(10))
+                                            .forEach(e -> {}));
+            assertThat(amqpCause(receive).getErrorCondition())
+                    .isEqualTo(AmqpErrorCondition.UNAUTHORIZED_ACCESS);
+        }
+    }
+
+    private static AmqpException amqpCause(Throwable thrown) {
+        for (Throwable t = thrown; t != null; t = t.getCause()) {
+            if (t instanceof AmqpException amqp) {
+                return amqp;
+            }
+        }
+        throw new AssertionError("no AmqpException in " + thrown, thrown);
     }
 
     @Test

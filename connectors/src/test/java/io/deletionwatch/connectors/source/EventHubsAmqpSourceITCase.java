@@ -104,6 +104,7 @@ class EventHubsAmqpSourceITCase {
                         .eventHub("expiring", 1)
                         .eventHub("quiet-1", 2)
                         .eventHub("quiet-2", 2)
+                        .eventHub("hostile", 1)
                         .consumerGroup("savepoint", "deletion-watch")
                         .start();
         Path file = dir.resolve("eventhubs-connection-string");
@@ -454,6 +455,42 @@ class EventHubsAmqpSourceITCase {
                 EventHubsRecord record, Context ctx, org.apache.flink.util.Collector<Long> out) {
             out.collect(ctx.timerService().currentWatermark());
         }
+    }
+
+    @Test
+    void handsOnEveryBodyAsItsBytesHoweverHostile() throws Exception {
+        String hub = "hostile";
+        byte[] notUtf8 = {(byte) 0xC3, (byte) 0x28, 0, (byte) 0xFF};
+        byte[] huge = new byte[900 * 1024];
+        java.util.Arrays.fill(huge, (byte) '{');
+        endpoint.publish(hub, "0", List.of(notUtf8, new byte[0], huge));
+        endpoint.publishAmqpValue(hub, "0", "{\"records\": []}");
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        List<EventHubsRecord> seen = new ArrayList<>();
+        try (CloseableIterator<EventHubsRecord> records =
+                env.fromSource(
+                                EventHubsAmqpSource.create(options(hub), connectionString)
+                                        .bounded(),
+                                WatermarkStrategy.noWatermarks(),
+                                "Event Hubs (AMQP)")
+                        .uid("eventhubs-amqp-source")
+                        .executeAndCollect("hostile bodies")) {
+            records.forEachRemaining(seen::add);
+        }
+
+        assertThat(seen)
+                .extracting(EventHubsRecord::sequenceNumber)
+                .containsExactly(0L, 1L, 2L, 3L);
+        assertThat(seen.get(0).body()).containsExactly(notUtf8);
+        assertThat(seen.get(1).body()).isEmpty();
+        assertThat(seen.get(2).body()).isEqualTo(huge);
+        // EventHubs 5.21's MessageUtils.toAmqpAnnotatedMessage reads only Data bodies; any other
+        // body comes as empty data, so the job dead-letters it with its position.
+        assertThat(seen.get(3).body()).isEmpty();
+        assertThat(seen)
+                .extracting(EventHubsRecord::eventHub, EventHubsRecord::partitionId)
+                .containsOnly(org.assertj.core.groups.Tuple.tuple(hub, "0"));
     }
 
     /** The endpoint's key, which must never reach a log. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.deletionwatch.connectors.elasticsearch.Secret;
 import io.deletionwatch.connectors.localstack.EventHubsEndpoint;
+import io.deletionwatch.connectors.testing.CapturedLogs;
 
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.ReaderInfo;
@@ -47,6 +48,7 @@ class EventHubsSplitEnumeratorITCase {
                         .eventHub("bounded", 2)
                         .eventHub("restored", 2)
                         .eventHub("timed", 2)
+                        .eventHub("outage", 2)
                         .start();
         Path file = dir.resolve("connection-string");
         Files.writeString(file, endpoint.connectionString());
@@ -275,6 +277,33 @@ class EventHubsSplitEnumeratorITCase {
                             EventHubsPartitionSplit.enqueuedAfter("timed", "1", after, -1));
             assertThat(assigned(boundedContext).get(0))
                     .allMatch(EventHubsPartitionSplit::isFinished);
+        }
+    }
+
+    @Test
+    void aFailedRelistingKeepsThePartitionsAndWaitsForTheNextOne() throws Throwable {
+        try (MockSplitEnumeratorContext<EventHubsPartitionSplit> context =
+                        new MockSplitEnumeratorContext<>(1);
+                EventHubsSplitEnumerator enumerator =
+                        new EventHubsSplitEnumerator(
+                                context,
+                                connectionString,
+                                options("outage"),
+                                Boundedness.CONTINUOUS_UNBOUNDED,
+                                null);
+                CapturedLogs logs = new CapturedLogs()) {
+            register(context, enumerator, 0);
+            enumerator.start();
+            context.runPeriodicCallable(0);
+
+            // What the handler gets when a listing fails after the SDK's retries.
+            enumerator.onDiscovery(null, new IllegalStateException("server busy"));
+
+            assertThat(logs.text())
+                    .contains("Cannot list the event hub's partitions again: server busy");
+            assertThat(assigned(context).get(0)).hasSize(2);
+            assertThat(enumerator.snapshotState(1))
+                    .isEqualTo(new EventHubsEnumeratorState(Set.of("0", "1"), List.of()));
         }
     }
 
