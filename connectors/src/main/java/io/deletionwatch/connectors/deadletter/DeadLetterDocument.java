@@ -48,6 +48,12 @@ public final class DeadLetterDocument {
         if (deadLetter.offset() != null) {
             dl.put("offset", deadLetter.offset());
         }
+        if (deadLetter.sequenceNumber() != null) {
+            dl.put("sequence_number", deadLetter.sequenceNumber());
+        }
+        if (deadLetter.amqpOffset() != null) {
+            dl.put("amqp_offset", deadLetter.amqpOffset());
+        }
         byte[] payload = deadLetter.payload() == null ? new byte[0] : deadLetter.payload();
         dl.put("payload_bytes", payload.length);
         String text = utf8OrNull(payload);

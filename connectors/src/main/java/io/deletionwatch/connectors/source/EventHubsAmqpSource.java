@@ -12,7 +12,10 @@ import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.util.UserCodeClassLoader;
 
 /**
  * A Flink source (FLIP-27) that reads one event hub over AMQP with {@code
@@ -121,7 +124,22 @@ public final class EventHubsAmqpSource<T>
     }
 
     @Override
-    public SourceReader<T, EventHubsPartitionSplit> createReader(SourceReaderContext context) {
+    public SourceReader<T, EventHubsPartitionSplit> createReader(SourceReaderContext context)
+            throws Exception {
+        // The same metric group as Flink's Kafka source gives its schema, so both sources' parsing
+        // metrics have the same names.
+        deserializer.open(
+                new DeserializationSchema.InitializationContext() {
+                    @Override
+                    public MetricGroup getMetricGroup() {
+                        return context.metricGroup().addGroup("deserializer");
+                    }
+
+                    @Override
+                    public UserCodeClassLoader getUserCodeClassLoader() {
+                        return context.getUserCodeClassLoader();
+                    }
+                });
         Counter expired = context.metricGroup().counter(EXPIRED_EVENTS_METRIC);
         return new EventHubsSourceReader<>(
                 () -> new EventHubsPartitionSplitReader(connectionString, options),

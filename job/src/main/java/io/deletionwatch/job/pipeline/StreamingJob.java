@@ -4,17 +4,21 @@ import io.deletionwatch.connectors.deadletter.DeadLetter;
 import io.deletionwatch.connectors.deadletter.DeadLetterDocument;
 import io.deletionwatch.connectors.elasticsearch.ElasticsearchSink;
 import io.deletionwatch.connectors.elasticsearch.ElasticsearchSinkOptions;
+import io.deletionwatch.connectors.source.EventHubsAmqpOptions;
+import io.deletionwatch.connectors.source.EventHubsAmqpSource;
 import io.deletionwatch.connectors.source.EventHubsConnectionString;
 import io.deletionwatch.connectors.source.EventHubsSource;
 import io.deletionwatch.connectors.source.KafkaSourceOptions;
 import io.deletionwatch.job.config.DetectionConfig;
 import io.deletionwatch.job.findings.Finding;
 import io.deletionwatch.job.findings.FindingDocument;
+import io.deletionwatch.job.parsing.ActivityLogAmqpDeserializer;
 import io.deletionwatch.job.parsing.ActivityLogDeserializer;
 import io.deletionwatch.job.parsing.ActivityLogParser;
 import io.deletionwatch.job.parsing.ParsedRecord;
 import io.deletionwatch.job.rules.DetectionRule;
 import java.util.List;
+import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import java.time.Duration;
@@ -44,7 +48,39 @@ public final class StreamingJob {
     }
 
     /**
-     * Adds the job to {@code env}.
+     * Where the Activity Log comes from: Event Hubs' Kafka endpoint (or plain Kafka), or Event
+     * Hubs over AMQP. Both parse inside the source, under the same operator name (so the same
+     * metric names); their uids differ because their checkpointed positions do.
+     */
+    public record Input(Source<ParsedRecord, ?, ?> source, String uid) {
+        public static final String NAME = "Event Hubs Activity Log";
+
+        /**
+         * @param connectionString the Event Hubs connection string, or null for plain Kafka
+         */
+        public static Input kafka(KafkaSourceOptions kafka, EventHubsConnectionString connectionString, DetectionConfig config) {
+            KafkaSource<ParsedRecord> source =
+                    EventHubsSource.builder(
+                                    kafka,
+                                    connectionString,
+                                    new ActivityLogDeserializer(new ActivityLogParser(config.maxRecordBytes())))
+                            .build();
+            return new Input(source, "eventhubs-source");
+        }
+
+        /** @param connectionString read from the environment or a file (the job carries only where) */
+        public static Input amqp(EventHubsAmqpOptions amqp, EventHubsConnectionString connectionString, DetectionConfig config) {
+            EventHubsAmqpSource<ParsedRecord> source =
+                    EventHubsAmqpSource.create(
+                            amqp,
+                            connectionString,
+                            new ActivityLogAmqpDeserializer(new ActivityLogParser(config.maxRecordBytes())));
+            return new Input(source, "eventhubs-amqp-source");
+        }
+    }
+
+    /**
+     * Adds the job to {@code env}, reading through Event Hubs' Kafka endpoint or plain Kafka.
      *
      * @param connectionString the Event Hubs connection string, or null for plain Kafka
      * @param elasticsearch the sink options; the findings go to its data stream, dead letters to
@@ -57,17 +93,20 @@ public final class StreamingJob {
             ElasticsearchSinkOptions elasticsearch,
             List<DetectionRule> rules,
             DetectionConfig config) {
-        KafkaSource<ParsedRecord> source =
-                EventHubsSource.builder(
-                                kafka,
-                                connectionString,
-                                new ActivityLogDeserializer(
-                                        new ActivityLogParser(config.maxRecordBytes())))
-                        .build();
-        DataStream<ParsedRecord> input =
-                env.fromSource(source, Inputs.watermarks(config), "Event Hubs Activity Log")
-                        .uid("eventhubs-source")
-                        .name("Event Hubs Activity Log");
+        define(env, Input.kafka(kafka, connectionString, config), elasticsearch, rules, config);
+    }
+
+    /** Adds the job to {@code env}, reading from {@code input}. */
+    public static void define(
+            StreamExecutionEnvironment env,
+            Input input,
+            ElasticsearchSinkOptions elasticsearch,
+            List<DetectionRule> rules,
+            DetectionConfig config) {
+        DataStream<ParsedRecord> records =
+                env.fromSource(input.source(), Inputs.watermarks(config), Input.NAME)
+                        .uid(input.uid())
+                        .name(Input.NAME);
         ElasticsearchSink<Finding> findings =
                 ElasticsearchSink.<Finding>builder()
                         .options(elasticsearch)
@@ -81,6 +120,6 @@ public final class StreamingJob {
                                         .build())
                         .converter(DeadLetterDocument::toIndexedDocument)
                         .build();
-        DeletionWatchPipeline.define(input, rules, config, findings, deadLetters);
+        DeletionWatchPipeline.define(records, rules, config, findings, deadLetters);
     }
 }
