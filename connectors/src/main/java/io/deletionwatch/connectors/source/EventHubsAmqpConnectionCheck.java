@@ -2,8 +2,10 @@ package io.deletionwatch.connectors.source;
 
 import com.azure.core.amqp.exception.AmqpErrorCondition;
 import com.azure.core.amqp.exception.AmqpException;
+import com.azure.messaging.eventhubs.EventHubConsumerAsyncClient;
 import com.azure.messaging.eventhubs.EventHubProducerAsyncClient;
 import com.azure.messaging.eventhubs.EventHubProperties;
+import com.azure.messaging.eventhubs.models.EventPosition;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -41,6 +43,44 @@ public final class EventHubsAmqpConnectionCheck {
             throw new IllegalStateException("interrupted while connecting to Event Hubs at " + address);
         } catch (AmqpException e) {
             throw failure(connectionString, address, hub, timeout, e);
+        }
+    }
+
+    /**
+     * As {@link #check(EventHubsConnectionString, String, Duration)}, and that the consumer group
+     * exists: a receiver of that group is opened on the first partition at its latest event and
+     * watched for up to {@code probe}. Event Hubs refuses the link of an unknown group at once
+     * ({@code amqp:not-found}); a group that exists delivers nothing and the probe ends quietly.
+     */
+    public static List<String> check(
+            EventHubsConnectionString connectionString, String hub, String consumerGroup, Duration timeout, Duration probe) {
+        List<String> partitions = check(connectionString, hub, timeout);
+        if (partitions.isEmpty()) {
+            return partitions;
+        }
+        String address = EventHubsAmqpClients.address(connectionString);
+        try (EventHubConsumerAsyncClient client =
+                EventHubsAmqpClients.builder(connectionString, hub, timeout, 0)
+                        .consumerGroup(consumerGroup)
+                        .buildAsyncConsumerClient()) {
+            client.receiveFromPartition(partitions.get(0), EventPosition.latest())
+                    .take(probe)
+                    .then()
+                    .toFuture()
+                    .get(probe.plus(timeout).toMillis(), TimeUnit.MILLISECONDS);
+            return partitions;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof AmqpException amqp && amqp.getErrorCondition() == AmqpErrorCondition.NOT_FOUND) {
+                throw new IllegalArgumentException(
+                        "consumer group '" + consumerGroup + "' does not exist in event hub '" + hub + "' at " + address
+                                + " (create it, or give --consumer-group; the default is $Default)");
+            }
+            throw failure(connectionString, address, hub, timeout, e.getCause());
+        } catch (TimeoutException e) {
+            throw unreachable(address, timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while connecting to Event Hubs at " + address);
         }
     }
 

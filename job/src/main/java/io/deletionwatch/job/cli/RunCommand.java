@@ -4,7 +4,10 @@ import io.deletionwatch.connectors.deadletter.DeadLetterDocument;
 import io.deletionwatch.connectors.elasticsearch.ElasticsearchClients;
 import io.deletionwatch.connectors.elasticsearch.ElasticsearchSinkOptions;
 import io.deletionwatch.connectors.elasticsearch.ElasticsearchConnectionCheck;
+import io.deletionwatch.connectors.source.EventHubsAmqpConnectionCheck;
+import io.deletionwatch.connectors.source.EventHubsAmqpOptions;
 import io.deletionwatch.connectors.source.EventHubsConnectionString;
+import io.deletionwatch.connectors.source.EventHubsStartingPosition;
 import io.deletionwatch.connectors.source.KafkaClientProperties;
 import io.deletionwatch.connectors.source.KafkaConnectionCheck;
 import io.deletionwatch.connectors.source.KafkaSourceOptions;
@@ -16,6 +19,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -24,6 +28,7 @@ import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,8 +40,9 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Runs the streaming job: the Activity Log from Event Hubs' Kafka endpoint (or plain"
-                    + " Kafka) through the detections into Elasticsearch.",
+            "Runs the streaming job: the Activity Log from Event Hubs (its Kafka endpoint, or over"
+                    + " AMQP with --source amqp) or plain Kafka, through the detections into"
+                    + " Elasticsearch.",
             "Also the jar's main class for `flink run`. Options come from the command line, then"
                     + " --config FILE (key = option name without dashes), then DELETION_WATCH_<OPTION>"
                     + " environment variables, then the defaults shown.",
@@ -53,6 +59,36 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "A properties file of option values.")
     Path config;
 
+    enum Source {
+        kafka,
+        amqp
+    }
+
+    @Option(
+            names = "--source",
+            paramLabel = "kafka|amqp",
+            defaultValue = "kafka",
+            description = "kafka: Event Hubs' Kafka endpoint (Standard tier and up) or plain Kafka; amqp: Event Hubs over AMQP with the Event Hubs SDK (every tier, Basic included) (default: ${DEFAULT-VALUE}).")
+    Source source;
+
+    @Option(
+            names = "--consumer-group",
+            paramLabel = "NAME",
+            description = "With --source amqp: the event hub's consumer group (default: " + EventHubsAmqpOptions.DEFAULT_CONSUMER_GROUP + "; give each job its own).")
+    String consumerGroup;
+
+    @Option(
+            names = "--starting-position",
+            paramLabel = "WHERE",
+            description = "With --source amqp: where a job without state starts: earliest, latest or an ISO time such as 2026-03-01T10:00:00Z (default: earliest).")
+    String startingPosition;
+
+    @Option(
+            names = "--owner-level",
+            paramLabel = "N",
+            description = "With --source amqp: read each partition as an epoch receiver of this owner level, so no other reader of the consumer group shares it (default: none).")
+    Long ownerLevel;
+
     @Option(
             names = "--bootstrap-servers",
             paramLabel = "HOST:PORT[,...]",
@@ -62,7 +98,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(
             names = "--topic",
             paramLabel = "NAME",
-            description = "The event hub (topic) to read (default: insights-activity-logs, or the connection string's EntityPath).")
+            description = "The event hub (topic) to read (default: the connection string's EntityPath, else insights-activity-logs).")
     String topic;
 
     @Option(
@@ -151,7 +187,7 @@ final class RunCommand implements Callable<Integer> {
             negatable = true,
             defaultValue = "true",
             fallbackValue = "true",
-            description = "Before starting, check within --connect-timeout that Kafka answers, accepts the login and has the topic, and install the index templates (with --install-templates); fail with one line if not (default: ${DEFAULT-VALUE}).")
+            description = "Before starting, check within --connect-timeout that Kafka (or, with --source amqp, the event hub) answers, accepts the login and has the topic (and the consumer group), and install the index templates (with --install-templates); fail with one line if not (default: ${DEFAULT-VALUE}).")
     boolean checkConnections;
 
     @Option(
@@ -180,6 +216,10 @@ final class RunCommand implements Callable<Integer> {
                         "unknown keys in " + config + ": " + String.join(", ", unknown));
             }
         }
+        if (source == Source.amqp) {
+            return runOverAmqp(env);
+        }
+        refuseAmqpOptions();
         KafkaSourceOptions.Security mode = KafkaSourceOptions.Security.parse(security);
         EventHubsConnectionString connectionString = null;
         if (mode == KafkaSourceOptions.Security.EVENTHUBS) {
@@ -213,18 +253,8 @@ final class RunCommand implements Callable<Integer> {
         if (kafkaTruststore != null) {
             kafka.truststore(kafkaTruststore, KafkaSecrets.truststorePassword(env));
         }
-        ElasticsearchSinkOptions.Builder elasticsearch =
-                ElasticsearchSinkOptions.fromEnvironment(env)
-                        .hosts(esUrl)
-                        .dataStream(findingsDataStream)
-                        .deadLetterDataStream(deadLetterDataStream)
-                        .installTemplates(installTemplates);
-        if (esCaFile != null) {
-            elasticsearch.caCertificateFile(esCaFile);
-        }
-
         KafkaSourceOptions kafkaOptions = kafka.build();
-        ElasticsearchSinkOptions elasticsearchOptions = elasticsearch.build();
+        ElasticsearchSinkOptions elasticsearchOptions = elasticsearchOptions(env);
         DetectionConfig config = detection.toConfig();
         StreamExecutionEnvironment flink = StreamExecutionEnvironment.getExecutionEnvironment();
         checkpointUnlessConfigured(flink, checkpointInterval);
@@ -242,6 +272,80 @@ final class RunCommand implements Callable<Integer> {
         }
         flink.execute("deletion-watch");
         return 0;
+    }
+
+    private ElasticsearchSinkOptions elasticsearchOptions(Map<String, String> env) {
+        ElasticsearchSinkOptions.Builder elasticsearch =
+                ElasticsearchSinkOptions.fromEnvironment(env)
+                        .hosts(esUrl)
+                        .dataStream(findingsDataStream)
+                        .deadLetterDataStream(deadLetterDataStream)
+                        .installTemplates(installTemplates);
+        if (esCaFile != null) {
+            elasticsearch.caCertificateFile(esCaFile);
+        }
+        return elasticsearch.build();
+    }
+
+    /** The job over AMQP: the same pipeline and sinks, the Event Hubs SDK's receivers as source. */
+    private int runOverAmqp(Map<String, String> env) throws Exception {
+        refuseKafkaOptions();
+        EventHubsConnectionString connectionString =
+                KafkaSecrets.connectionString(connectionStringFile, env, "");
+        String entityPath = connectionString.entityPath().orElse(null);
+        if (entityPath != null && topic != null && !topic.equalsIgnoreCase(entityPath)) {
+            throw new IllegalArgumentException(
+                    "the connection string is scoped to event hub '" + entityPath + "' (EntityPath) but --topic is '" + topic + "'");
+        }
+        String hub = topic != null ? topic : entityPath != null ? entityPath : "insights-activity-logs";
+        EventHubsAmqpOptions amqp =
+                EventHubsAmqpOptions.defaults(hub)
+                        .withConsumerGroup(consumerGroup != null ? consumerGroup : EventHubsAmqpOptions.DEFAULT_CONSUMER_GROUP)
+                        .withStartingPosition(
+                                startingPosition == null
+                                        ? EventHubsStartingPosition.earliest()
+                                        : EventHubsStartingPosition.parse(startingPosition))
+                        .withOwnerLevel(ownerLevel);
+        ElasticsearchSinkOptions elasticsearchOptions = elasticsearchOptions(env);
+        DetectionConfig config = detection.toConfig();
+        StreamExecutionEnvironment flink = StreamExecutionEnvironment.getExecutionEnvironment();
+        checkpointUnlessConfigured(flink, checkpointInterval);
+        StreamingJob.bufferTimeoutUnlessConfigured(flink);
+        StreamingJob.define(
+                flink,
+                StreamingJob.Input.amqp(amqp, connectionString, config),
+                elasticsearchOptions,
+                Rules.all(config),
+                config);
+        if (checkConnections) {
+            Optional<String> unreachable = checkElasticsearchTrust(elasticsearchOptions, env);
+            EventHubsAmqpConnectionCheck.check(
+                    connectionString, hub, amqp.consumerGroup(), connectTimeout, CONSUMER_GROUP_PROBE);
+            installTemplatesOrWarn(elasticsearchOptions, unreachable);
+        }
+        flink.execute("deletion-watch");
+        return 0;
+    }
+
+    /** How long the AMQP check watches a receiver of the consumer group for Event Hubs' refusal. */
+    static final Duration CONSUMER_GROUP_PROBE = Duration.ofSeconds(2);
+
+    private void refuseKafkaOptions() {
+        CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        for (String option :
+                List.of("--bootstrap-servers", "--topic-pattern", "--group-id", "--starting-offsets", "--security",
+                        "--kafka-truststore", "--kafka-property")) {
+            if (parsed.hasMatchedOption(option)) {
+                throw new IllegalArgumentException(option + " is for the Kafka source; --source amqp reads the connection string's namespace over AMQP");
+            }
+        }
+    }
+
+    private void refuseAmqpOptions() {
+        if (consumerGroup != null || startingPosition != null || ownerLevel != null) {
+            throw new IllegalArgumentException(
+                    "--consumer-group, --starting-position and --owner-level are for --source amqp; the Kafka source has --group-id and --starting-offsets");
+        }
     }
 
     /**
@@ -283,6 +387,11 @@ final class RunCommand implements Callable<Integer> {
                                 ? kafka.topic()
                                 : connectionString.entityPath().orElseThrow();
         KafkaConnectionCheck.check(client, topic, connectTimeout);
+        installTemplatesOrWarn(elasticsearch, unreachable);
+    }
+
+    /** Installs the templates now, or says once that the cluster cannot be reached yet. */
+    private void installTemplatesOrWarn(ElasticsearchSinkOptions elasticsearch, Optional<String> unreachable) {
         if (elasticsearch.installTemplates()) {
             ElasticsearchConnectionCheck.installTemplates(elasticsearch, connectTimeout);
         } else {

@@ -88,6 +88,28 @@ class RunCommandTest {
     }
 
     @Test
+    void shouldRefuseKafkaOptionsWithTheAmqpSourceAndAmqpOptionsWithKafka() throws Exception {
+        Path file = dir.resolve("connection-string");
+        Files.writeString(file, "Endpoint=sb://contoso.servicebus.windows.net/;SharedAccessKeyName=listen;SharedAccessKey=c2VjcmV0");
+
+        CliRun kafkaOption = CliRun.of("run", "--source", "amqp", "--eventhubs-connection-string-file", file.toString(),
+                "--group-id", "jobs");
+        CliRun amqpOption = CliRun.of("run", "--security", "none", "--bootstrap-servers", "127.0.0.1:9", "--consumer-group", "jobs");
+        CliRun badPosition = CliRun.of("run", "--source", "amqp", "--eventhubs-connection-string-file", file.toString(),
+                "--starting-position", "yesterday");
+
+        assertThat(kafkaOption.exitCode()).isEqualTo(2);
+        assertThat(kafkaOption.err().strip())
+                .isEqualTo("deletion-watch run: --group-id is for the Kafka source; --source amqp reads the connection string's namespace over AMQP");
+        assertThat(amqpOption.exitCode()).isEqualTo(2);
+        assertThat(amqpOption.err().strip())
+                .isEqualTo("deletion-watch run: --consumer-group, --starting-position and --owner-level are for --source amqp;"
+                        + " the Kafka source has --group-id and --starting-offsets");
+        assertThat(badPosition.exitCode()).isEqualTo(2);
+        assertThat(badPosition.err().strip()).startsWith("deletion-watch run: ").contains("yesterday").doesNotContain("c2VjcmV0");
+    }
+
+    @Test
     void shouldRejectAnUnknownOptionInOneLine() {
         CliRun run = CliRun.of("run", "--security", "none", "--bootstrap-server", "127.0.0.1:9");
 
@@ -144,6 +166,7 @@ class RunCommandTest {
 
         assertThat(help.exitCode()).isZero();
         assertThat(help.out().replaceAll("\\s+", " "))
+                .contains("--source", "kafka|amqp", "(default: kafka)", "--consumer-group", "(default: $Default", "--starting-position", "--owner-level")
                 .contains("--bootstrap-servers", "--topic", "--topic-pattern", "--group-id", "(default: deletion-watch)")
                 .contains("--starting-offsets", "(default: committed-else-earliest)", "--security", "(default: eventhubs)")
                 .contains("--eventhubs-connection-string-file", "--es-url", "(default: http://localhost:9200)")
