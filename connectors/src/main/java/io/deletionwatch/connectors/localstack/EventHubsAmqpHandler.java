@@ -691,6 +691,19 @@ final class EventHubsAmqpHandler extends BaseHandler {
         return out;
     }
 
+    /** The highest sequence number sent to a receiver, per hub, consumer group and partition. */
+    private final Map<String, Long> delivered = new HashMap<>();
+
+    private static String deliveredKey(EventHub hub, String group, Partition partition) {
+        return hub.name + "|" + group.toLowerCase(java.util.Locale.ROOT) + "|" + partition.id;
+    }
+
+    /** Whether every event of the partition has been sent to a receiver of the consumer group. */
+    boolean deliveredAll(EventHub hub, String group, Partition partition) {
+        Long last = delivered.get(deliveredKey(hub, group, partition));
+        return partition.isEmpty() || (last != null && last >= partition.nextSequenceNumber() - 1);
+    }
+
     /** The receivers reading a partition of a hub now, over all consumer groups. */
     int receiversOf(EventHub hub, Partition partition) {
         int count = 0;
@@ -724,6 +737,7 @@ final class EventHubsAmqpHandler extends BaseHandler {
             link.delivery(nextTag());
             link.send(bytes, 0, bytes.length);
             link.advance();
+            delivered.merge(deliveredKey(c.hub, c.consumerGroup, c.partition), c.next, Math::max);
             c.next++;
         }
     }

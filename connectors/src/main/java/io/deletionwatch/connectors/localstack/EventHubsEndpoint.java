@@ -305,6 +305,24 @@ public final class EventHubsEndpoint implements AutoCloseable {
                 });
     }
 
+    /**
+     * Whether every event of every partition of the hub has been sent to a receiver of the consumer
+     * group: a reader that started at the earliest event has everything (whether it has processed it
+     * is the reader's business).
+     */
+    public boolean deliveredAll(String hub, String consumerGroup) {
+        return call(
+                () -> {
+                    EventHub found = hubOrThrow(hub);
+                    for (Partition p : found.partitions) {
+                        if (!handler.deliveredAll(found, consumerGroup, p)) {
+                            return false;
+                        }
+                    }
+                    return true;
+                });
+    }
+
     /** How many receivers read a partition now (all consumer groups): tests wait on it. */
     public int receivers(String hub, String partitionId) {
         return call(() -> handler.receiversOf(hubOrThrow(hub), partition(hub, partitionId)));

@@ -10,9 +10,13 @@ import io.deletionwatch.connectors.elasticsearch.ElasticsearchClients;
 import io.deletionwatch.connectors.elasticsearch.ElasticsearchSinkOptions;
 import io.deletionwatch.connectors.elasticsearch.SearchWhenReady;
 import io.deletionwatch.connectors.localstack.ElasticsearchNode;
+import io.deletionwatch.connectors.localstack.EventHubsEndpoint;
 import io.deletionwatch.connectors.localstack.KafkaBroker;
 import io.deletionwatch.connectors.localstack.TopicPublisher;
 import io.deletionwatch.connectors.source.ConsumerLag;
+import io.deletionwatch.connectors.source.EventHubsAmqpOptions;
+import io.deletionwatch.connectors.source.EventHubsAmqpPublisher;
+import io.deletionwatch.connectors.source.EventHubsConnectionString;
 import io.deletionwatch.connectors.source.KafkaSourceOptions;
 import io.deletionwatch.job.config.DetectionConfig;
 import io.deletionwatch.job.pipeline.StreamingJob;
@@ -22,6 +26,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -44,10 +49,10 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "The demo on embedded real servers: starts a KRaft Kafka broker and an Elasticsearch"
-                    + " node as child processes, publishes a realistic Activity Log sample (benign"
-                    + " traffic and attacks), runs the job from the topic into Elasticsearch and"
-                    + " prints each finding as it arrives.",
+            "The demo on embedded real servers: starts a KRaft Kafka broker (or, with --source"
+                    + " amqp, a local Event Hubs endpoint) and an Elasticsearch node, publishes a"
+                    + " realistic Activity Log sample (benign traffic and attacks), runs the job from"
+                    + " it into Elasticsearch and prints each finding as it arrives.",
             "Ctrl-C stops everything it started. The servers also stop when this process is"
                     + " killed."
         })
@@ -67,6 +72,13 @@ final class LocalCommand implements Callable<Integer> {
             paramLabel = "FILE",
             description = "Publish this NDJSON file (one envelope or record per line) instead of the bundled sample.")
     Path sample;
+
+    @Option(
+            names = "--source",
+            paramLabel = "kafka|amqp",
+            defaultValue = "kafka",
+            description = "kafka: a local Kafka broker, read as the job reads Event Hubs' Kafka endpoint; amqp: a local Event Hubs endpoint (a test fixture the Event Hubs SDK talks to, no emulator), read as run --source amqp reads Event Hubs (default: ${DEFAULT-VALUE}).")
+    RunCommand.Source source;
 
     @Option(
             names = "--exit-when-done",
@@ -114,7 +126,9 @@ final class LocalCommand implements Callable<Integer> {
 
     private int demo(PrintWriter out) throws Exception {
         List<byte[]> records = DemoSample.load(sample, rebaseTimes);
-        out.println("Starting a Kafka broker and an Elasticsearch node (the first run downloads their jars) ...");
+        out.println(source == RunCommand.Source.amqp
+                ? "Starting an Event Hubs test endpoint (AMQP) and an Elasticsearch node (the first run downloads its jars) ..."
+                : "Starting a Kafka broker and an Elasticsearch node (the first run downloads their jars) ...");
         out.flush();
         long startNanos = System.nanoTime();
         CompletableFuture<ElasticsearchNode> esStart =
@@ -126,14 +140,14 @@ final class LocalCommand implements Callable<Integer> {
                                 throw new java.io.UncheckedIOException(e);
                             }
                         });
-        KafkaBroker broker;
+        Transport transport;
         try {
-            broker = KafkaBroker.builder().start();
+            transport = source == RunCommand.Source.amqp ? AmqpTransport.start() : KafkaTransport.start();
         } catch (IOException e) {
             esStart.thenAccept(node -> closeQuietly(node));
             throw e;
         }
-        started.add(broker);
+        started.add(transport);
         ElasticsearchNode node;
         try {
             node = esStart.join();
@@ -142,13 +156,11 @@ final class LocalCommand implements Callable<Integer> {
         }
         started.add(node);
         out.printf(
-                "Kafka at %s (pid %d), Elasticsearch at %s (pid %d), up in %.1f s%n",
-                broker.plaintextBootstrap(),
-                broker.pid(),
+                "%s, Elasticsearch at %s (pid %d), up in %.1f s%n",
+                transport.describe(),
                 node.httpUrl(),
                 node.pid(),
                 (System.nanoTime() - startNanos) / 1e9);
-        broker.createTopic(TOPIC, 2);
 
         ElasticsearchSinkOptions elasticsearch =
                 ElasticsearchSinkOptions.builder().hosts(node.httpUrl()).build();
@@ -160,33 +172,18 @@ final class LocalCommand implements Callable<Integer> {
             // A demo topic goes quiet as soon as the sample is in: let event time move on quickly.
             config = config.withIdleness(DEMO_IDLENESS);
         }
-        StreamingJob.define(
-                env,
-                KafkaSourceOptions.builder()
-                        .bootstrapServers(broker.plaintextBootstrap())
-                        .topic(TOPIC)
-                        .groupId(GROUP)
-                        .security(KafkaSourceOptions.Security.NONE)
-                        .startingOffsets(KafkaSourceOptions.StartingOffsets.EARLIEST)
-                        .build(),
-                null,
-                elasticsearch,
-                Rules.all(config),
-                config);
+        StreamingJob.define(env, transport.input(config), elasticsearch, Rules.all(config), config);
         JobClient job = env.executeAsync("deletion-watch local");
         started.add(0, () -> job.cancel().get());
 
-        long published;
-        try (TopicPublisher publisher = new TopicPublisher(broker.plaintextClientProperties())) {
-            published = publisher.publish(TOPIC, records);
-        }
+        long published = transport.publish(records);
         long publishedAt = System.nanoTime();
-        out.printf("Published %d Activity Log records to topic %s. Findings as they arrive:%n", published, TOPIC);
+        out.printf("Published %d Activity Log records to %s. Findings as they arrive:%n", published, transport.destination());
         out.flush();
 
         String query = node.httpUrl() + "/logs-deletion_watch.findings-*/_search?pretty&sort=@timestamp";
         ElasticsearchClient client = ElasticsearchClients.create(elasticsearch);
-        try (Admin admin = Admin.create(broker.plaintextClientProperties())) {
+        try {
             Set<String> seen = new HashSet<>();
             long deadline = System.nanoTime() + timeout.toNanos();
             int quietPolls = 0;
@@ -207,10 +204,10 @@ final class LocalCommand implements Callable<Integer> {
                         out.printf("Query them: curl '%s'   (Ctrl-C stops everything)%n", query);
                     }
                 } else {
-                    caughtUp = caughtUp || ConsumerLag.of(admin, GROUP, TOPIC) == 0;
+                    caughtUp = caughtUp || transport.caughtUp();
                     quietPolls = caughtUp && seen.size() == before ? quietPolls + 1 : 0;
-                    // Offsets are committed on checkpoints, after the sink flushed: once they
-                    // reach the end and a few checkpoints pass quietly, every finding is in.
+                    // Once the job has everything (Kafka: offsets committed on a checkpoint,
+                    // after the sink flushed) and a few checkpoints pass quietly, every finding is in.
                     if (quietPolls >= QUIET_POLLS_WHEN_DONE) {
                         out.printf("Done: %d findings from %d records. Query them: curl '%s'%n", seen.size(), published, query);
                         return 0;
@@ -278,6 +275,178 @@ final class LocalCommand implements Callable<Integer> {
             closeable.close();
         } catch (Exception e) {
             System.err.println("deletion-watch local: while stopping: " + e.getMessage());
+        }
+    }
+
+    /** Where the demo publishes the sample and the job reads it from. */
+    private interface Transport extends AutoCloseable {
+        /** For the start-up line, e.g. {@code Kafka at 127.0.0.1:9092 (pid 42)}. */
+        String describe();
+
+        /** For the "Published" line. */
+        String destination();
+
+        StreamingJob.Input input(DetectionConfig config);
+
+        long publish(List<byte[]> records) throws Exception;
+
+        /** Whether the job has been given everything published. */
+        boolean caughtUp() throws Exception;
+    }
+
+    /** A KRaft broker as a child process; the job reads it as it reads Event Hubs' Kafka endpoint. */
+    private static final class KafkaTransport implements Transport {
+        private final KafkaBroker broker;
+        private Admin admin;
+
+        private KafkaTransport(KafkaBroker broker) {
+            this.broker = broker;
+        }
+
+        static KafkaTransport start() throws IOException {
+            KafkaBroker broker = KafkaBroker.builder().start();
+            try {
+                broker.createTopic(TOPIC, 2);
+            } catch (RuntimeException e) {
+                broker.close();
+                throw e;
+            }
+            return new KafkaTransport(broker);
+        }
+
+        @Override
+        public String describe() {
+            return String.format("Kafka at %s (pid %d)", broker.plaintextBootstrap(), broker.pid());
+        }
+
+        @Override
+        public String destination() {
+            return "topic " + TOPIC;
+        }
+
+        @Override
+        public StreamingJob.Input input(DetectionConfig config) {
+            return StreamingJob.Input.kafka(
+                    KafkaSourceOptions.builder()
+                            .bootstrapServers(broker.plaintextBootstrap())
+                            .topic(TOPIC)
+                            .groupId(GROUP)
+                            .security(KafkaSourceOptions.Security.NONE)
+                            .startingOffsets(KafkaSourceOptions.StartingOffsets.EARLIEST)
+                            .build(),
+                    null,
+                    config);
+        }
+
+        @Override
+        public long publish(List<byte[]> records) throws Exception {
+            try (TopicPublisher publisher = new TopicPublisher(broker.plaintextClientProperties())) {
+                return publisher.publish(TOPIC, records);
+            }
+        }
+
+        @Override
+        public boolean caughtUp() throws Exception {
+            if (admin == null) {
+                admin = Admin.create(broker.plaintextClientProperties());
+            }
+            return ConsumerLag.of(admin, GROUP, TOPIC) == 0;
+        }
+
+        @Override
+        public void close() throws Exception {
+            if (admin != null) {
+                admin.close(Duration.ZERO);
+            }
+            broker.close();
+        }
+    }
+
+    /**
+     * The wire-level Event Hubs endpoint (in this process; a test fixture, not an emulator): the
+     * sample goes in through the Event Hubs SDK's producer, the job reads it with the SDK's
+     * receivers, as {@code run --source amqp} reads Event Hubs.
+     */
+    private static final class AmqpTransport implements Transport {
+        private final EventHubsEndpoint endpoint;
+        private final Path secretDir;
+        private final EventHubsConnectionString connectionString;
+
+        private AmqpTransport(EventHubsEndpoint endpoint, Path secretDir, EventHubsConnectionString connectionString) {
+            this.endpoint = endpoint;
+            this.secretDir = secretDir;
+            this.connectionString = connectionString;
+        }
+
+        static AmqpTransport start() throws IOException {
+            EventHubsEndpoint endpoint = EventHubsEndpoint.builder().eventHub(TOPIC, 2).start();
+            try {
+                // The AMQP source reads the connection string where it runs, from a file only
+                // this user can read, as a Kubernetes secret would be mounted.
+                Path dir = Files.createTempDirectory("deletion-watch-local-",
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                Path file = dir.resolve("eventhubs-connection-string");
+                Files.writeString(file, endpoint.connectionString());
+                return new AmqpTransport(endpoint, dir, EventHubsConnectionString.fromFile(file));
+            } catch (IOException | RuntimeException e) {
+                endpoint.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public String describe() {
+            return "Event Hubs test endpoint (AMQP) at " + EventHubsEndpoint.HOST + ":" + endpoint.port();
+        }
+
+        @Override
+        public String destination() {
+            return "event hub " + TOPIC + " over AMQP";
+        }
+
+        @Override
+        public StreamingJob.Input input(DetectionConfig config) {
+            return StreamingJob.Input.amqp(EventHubsAmqpOptions.defaults(TOPIC), connectionString, config);
+        }
+
+        @Override
+        public long publish(List<byte[]> records) throws Exception {
+            long[] acknowledged = new long[1];
+            Exception[] failure = new Exception[1];
+            try (EventHubsAmqpPublisher publisher =
+                    new EventHubsAmqpPublisher(connectionString, TOPIC, Duration.ofSeconds(30),
+                            new EventHubsAmqpPublisher.Listener() {
+                                @Override
+                                public void acknowledged(int messages) {
+                                    acknowledged[0] += messages;
+                                }
+
+                                @Override
+                                public void failed(int messages, Exception cause) {
+                                    failure[0] = cause;
+                                }
+                            })) {
+                for (byte[] record : records) {
+                    publisher.publish(record);
+                }
+                publisher.flush();
+            }
+            if (failure[0] != null) {
+                throw new IllegalStateException("publishing the sample failed: " + Cli.message(failure[0]), failure[0]);
+            }
+            return acknowledged[0];
+        }
+
+        @Override
+        public boolean caughtUp() {
+            return endpoint.deliveredAll(TOPIC, EventHubsAmqpOptions.DEFAULT_CONSUMER_GROUP);
+        }
+
+        @Override
+        public void close() throws IOException {
+            endpoint.close();
+            Files.deleteIfExists(secretDir.resolve("eventhubs-connection-string"));
+            Files.deleteIfExists(secretDir);
         }
     }
 

@@ -51,20 +51,59 @@ class LocalCommandITCase {
         assertThat(out).doesNotContain("building"); // the jar of this build, not a nested one
         List<String> findingLines = out.lines().filter(l -> l.startsWith("  +")).toList();
         assertThat(findingLines).as(out).hasSize(11);
-        for (String rule :
-                List.of(
-                        "nsg-deleted",
-                        "nsg-rule-changed",
-                        "nsg-disassociated-then-deleted",
-                        "nsg-forced-deletion",
-                        "mass-deletion",
-                        "logging-disabled",
-                        "logging-disabled-then-deletion")) {
+        for (String rule : RULES) {
             assertThat(findingLines).as(rule).anyMatch(l -> l.contains(" " + rule + " "));
         }
         assertThat(out).contains("Done: 11 findings from 112 records.");
         assertThat(cache.resolve("servers")).isDirectory(); // the servers came into the empty cache
     }
+
+    /**
+     * {@code local --source amqp}: the sample through the wire-level Event Hubs endpoint and the
+     * job's AMQP source instead of the broker, with the same findings; the Elasticsearch node stops
+     * with it.
+     */
+    @Test
+    void shouldShowTheSameFindingsOverAmqp() throws Exception {
+        Path output = dir.resolve("local-amqp.out");
+        ProcessBuilder builder =
+                new ProcessBuilder("bash", Path.of("..", "bin", "deletion-watch").toString(), "local", "--source", "amqp",
+                                "--exit-when-done", "--timeout", "4m")
+                        .redirectErrorStream(true)
+                        .redirectOutput(output.toFile());
+        builder.environment().put("DELETION_WATCH_LOG_DIR", dir.resolve("logs-amqp").toString());
+        Process local = builder.start();
+        try {
+            assertThat(local.waitFor(10, TimeUnit.MINUTES)).as("local finished").isTrue();
+        } finally {
+            local.destroyForcibly();
+        }
+        String out = Files.readString(output);
+
+        assertThat(local.exitValue()).as(out).isZero();
+        Matcher started = Pattern.compile("Event Hubs test endpoint \\(AMQP\\) at 127\\.0\\.0\\.1:\\d+, Elasticsearch at \\S+ \\(pid (\\d+)\\)")
+                .matcher(out);
+        assertThat(started.find()).as(out).isTrue();
+        assertThat(out).contains("Published 112 Activity Log records to event hub insights-activity-logs over AMQP.");
+        List<String> findingLines = out.lines().filter(l -> l.startsWith("  +")).toList();
+        assertThat(findingLines).as(out).hasSize(11);
+        for (String rule : RULES) {
+            assertThat(findingLines).as(rule).anyMatch(l -> l.contains(" " + rule + " "));
+        }
+        assertThat(out).contains("Done: 11 findings from 112 records.");
+        long elasticsearchPid = Long.parseLong(started.group(1));
+        Eventually.await("the Elasticsearch node to exit", Duration.ofSeconds(60), () -> !alive(elasticsearchPid));
+    }
+
+    private static final List<String> RULES =
+            List.of(
+                    "nsg-deleted",
+                    "nsg-rule-changed",
+                    "nsg-disassociated-then-deleted",
+                    "nsg-forced-deletion",
+                    "mass-deletion",
+                    "logging-disabled",
+                    "logging-disabled-then-deletion");
 
     @Test
     void shouldStopItsServersWhenItIsKilled() throws Exception {
