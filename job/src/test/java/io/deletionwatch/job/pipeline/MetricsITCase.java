@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.deletionwatch.connectors.elasticsearch.ElasticsearchSinkOptions;
 import io.deletionwatch.connectors.localstack.ElasticsearchNodeExtension;
+import io.deletionwatch.connectors.localstack.EventHubsEndpoint;
 import io.deletionwatch.connectors.localstack.KafkaBroker;
 import io.deletionwatch.connectors.localstack.KafkaBrokerExtension;
 import io.deletionwatch.connectors.localstack.TopicPublisher;
 import io.deletionwatch.connectors.source.ConsumerLag;
+import io.deletionwatch.connectors.source.EventHubsAmqpOptions;
+import io.deletionwatch.connectors.source.EventHubsConnectionString;
 import io.deletionwatch.connectors.source.KafkaSourceOptions;
 import io.deletionwatch.connectors.testing.Eventually;
 import io.deletionwatch.job.config.DetectionConfig;
@@ -22,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.configuration.Configuration;
@@ -34,11 +38,13 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's metrics table is the list of metrics the job registers, no more, no less: the job
- * runs from Kafka to Elasticsearch on a MiniCluster with a recording reporter, and the operator
- * metrics that are not Flink's or the Kafka connector's own are compared with the table.
+ * runs from Kafka, and from the Event Hubs test endpoint over AMQP, to Elasticsearch on a
+ * MiniCluster with a recording reporter, and the operator metrics that are not Flink's or the
+ * Kafka connector's own are compared with the table.
  */
 class MetricsITCase {
     @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
@@ -64,11 +70,53 @@ class MetricsITCase {
     }
 
     @Test
-    void shouldRegisterExactlyTheMetricsTheReadmeLists() throws Exception {
+    void shouldRegisterExactlyTheMetricsTheReadmeListsReadingKafka() throws Exception {
         KafkaBroker broker = KAFKA.broker();
         String topic = KAFKA.newTopic("metrics", 2);
         String group = "metrics-" + ElasticsearchNodeExtension.uniqueNamespace();
-        String namespace = ElasticsearchNodeExtension.uniqueNamespace();
+        try (TopicPublisher publisher = new TopicPublisher(broker.plaintextClientProperties())) {
+            publisher.publish(topic, sampleAndADeadLetter());
+        }
+        DetectionConfig config = DetectionConfig.defaults().withIdleness(Duration.ofSeconds(3));
+        StreamingJob.Input input =
+                StreamingJob.Input.kafka(
+                        KafkaSourceOptions.builder()
+                                .bootstrapServers(broker.plaintextBootstrap())
+                                .topic(topic)
+                                .groupId(group)
+                                .startingOffsets(KafkaSourceOptions.StartingOffsets.EARLIEST)
+                                .security(KafkaSourceOptions.Security.NONE)
+                                .build(),
+                        null,
+                        config);
+        try (Admin admin = Admin.create(broker.plaintextClientProperties())) {
+            Set<String> ours = runAndRecord(input, config, () -> ConsumerLag.of(admin, group, topic) == 0);
+            assertDocumented(ours, false);
+        }
+    }
+
+    @Test
+    void shouldRegisterExactlyTheMetricsTheReadmeListsReadingOverAmqp(@TempDir Path dir) throws Exception {
+        String hub = "insights-activity-logs";
+        try (EventHubsEndpoint endpoint = EventHubsEndpoint.builder().eventHub(hub, 2).start()) {
+            List<byte[]> values = sampleAndADeadLetter();
+            endpoint.publish(hub, "0", values.subList(0, values.size() / 2));
+            endpoint.publish(hub, "1", values.subList(values.size() / 2, values.size()));
+            Path secret = Files.writeString(dir.resolve("eventhubs-connection-string"), endpoint.connectionString());
+            DetectionConfig config = DetectionConfig.defaults().withIdleness(Duration.ofSeconds(3));
+            StreamingJob.Input input =
+                    StreamingJob.Input.amqp(
+                            EventHubsAmqpOptions.defaults(hub).withTryTimeout(Duration.ofSeconds(10)),
+                            EventHubsConnectionString.fromFile(secret),
+                            config);
+            // Everything delivered, and the dead letter parsed (its reason counter registers then).
+            Set<String> ours = runAndRecord(input, config, () -> endpoint.deliveredAll(hub, EventHubsAmqpOptions.DEFAULT_CONSUMER_GROUP)
+                    && RecordingMetricReporter.identifiers().stream().anyMatch(i -> i.endsWith("reason.invalid_json.deadLetters")));
+            assertDocumented(ours, true);
+        }
+    }
+
+    private static List<byte[]> sampleAndADeadLetter() throws Exception {
         List<byte[]> values = new ArrayList<>();
         for (String line : Files.readAllLines(DemoSample.FILE)) {
             if (!line.isBlank()) {
@@ -76,24 +124,20 @@ class MetricsITCase {
             }
         }
         values.add("not json".getBytes(StandardCharsets.UTF_8)); // a dead letter, so its reason counter exists
-        try (TopicPublisher publisher = new TopicPublisher(broker.plaintextClientProperties())) {
-            publisher.publish(topic, values);
-        }
+        return values;
+    }
 
+    /** Runs the production job from {@code input} until {@code done}; the job's own operator metrics. */
+    private static Set<String> runAndRecord(StreamingJob.Input input, DetectionConfig config, Callable<Boolean> done)
+            throws Exception {
+        RecordingMetricReporter.clear();
+        String namespace = ElasticsearchNodeExtension.uniqueNamespace();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         env.enableCheckpointing(500);
-        DetectionConfig config = DetectionConfig.defaults().withIdleness(Duration.ofSeconds(3));
         StreamingJob.define(
                 env,
-                KafkaSourceOptions.builder()
-                        .bootstrapServers(broker.plaintextBootstrap())
-                        .topic(topic)
-                        .groupId(group)
-                        .startingOffsets(KafkaSourceOptions.StartingOffsets.EARLIEST)
-                        .security(KafkaSourceOptions.Security.NONE)
-                        .build(),
-                null,
+                input,
                 ElasticsearchSinkOptions.builder()
                         .hosts(ES.url())
                         .dataStream("logs-deletion_watch.findings-" + namespace)
@@ -103,12 +147,11 @@ class MetricsITCase {
                 Rules.all(config),
                 config);
         JobClient job = env.executeAsync("metrics-it");
-        try (Admin admin = Admin.create(broker.plaintextClientProperties())) {
-            Eventually.await("the job to commit every record", Duration.ofMinutes(2), () -> ConsumerLag.of(admin, group, topic) == 0);
+        try {
+            Eventually.await("the job to read every record", Duration.ofMinutes(2), done);
         } finally {
             job.cancel().get();
         }
-
         Set<String> ours = new TreeSet<>();
         for (String identifier : RecordingMetricReporter.identifiers()) {
             if (identifier.startsWith(OPERATOR_SCOPE + ".")) {
@@ -118,12 +161,18 @@ class MetricsITCase {
                 }
             }
         }
-        List<Pattern> documented = readmeMetrics();
-        assertThat(ours).as("metrics the README's table does not list")
-                .allMatch(path -> documented.stream().anyMatch(p -> p.matcher(path).matches()));
-        assertThat(documented).as("metrics in the README's table the job does not register: %s", ours)
-                .allMatch(p -> ours.stream().anyMatch(path -> p.matcher(path).matches()));
         System.out.println("MetricsITCase: the job's own metrics: " + ours);
+        return ours;
+    }
+
+    /** Every metric registered is in the table; every row the source registers is registered. */
+    private static void assertDocumented(Set<String> ours, boolean amqp) throws Exception {
+        List<Row> documented = readmeMetrics();
+        assertThat(ours).as("metrics the README's table does not list")
+                .allMatch(path -> documented.stream().anyMatch(r -> r.name().matcher(path).matches()));
+        assertThat(documented.stream().filter(r -> amqp || !r.amqpOnly()).toList())
+                .as("metrics in the README's table the job does not register: %s", ours)
+                .allMatch(r -> ours.stream().anyMatch(path -> r.name().matcher(path).matches()));
     }
 
     /**
@@ -147,12 +196,15 @@ class MetricsITCase {
         return false;
     }
 
+    /** A row's metric name; {@code amqpOnly} when its operator cell says "(AMQP source)". */
+    record Row(Pattern name, boolean amqpOnly) {}
+
     /** The backticked names in the first column of the README's "Metrics" table; {@code <x>} is any part. */
-    static List<Pattern> readmeMetrics() throws Exception {
+    static List<Row> readmeMetrics() throws Exception {
         String readme = Files.readString(Path.of("..", "README.md"));
         int start = readme.indexOf("### Metrics");
         assertThat(start).as("README has a ### Metrics section").isNotNegative();
-        List<Pattern> patterns = new ArrayList<>();
+        List<Row> rows = new ArrayList<>();
         Pattern name = Pattern.compile("`([^`]+)`");
         for (String line : readme.substring(start).lines().skip(1).toList()) {
             if (line.startsWith("#")) {
@@ -161,13 +213,14 @@ class MetricsITCase {
             if (!line.startsWith("| `")) {
                 continue;
             }
-            String firstCell = line.substring(1, line.indexOf('|', 1));
-            Matcher m = name.matcher(firstCell);
+            String[] cells = line.split("\\|");
+            boolean amqpOnly = cells.length > 2 && cells[2].contains("(AMQP source)");
+            Matcher m = name.matcher(cells[1]);
             while (m.find()) {
-                patterns.add(Pattern.compile(Pattern.quote(m.group(1)).replaceAll("<[^>]+>", "\\\\E[^.]+\\\\Q")));
+                rows.add(new Row(Pattern.compile(Pattern.quote(m.group(1)).replaceAll("<[^>]+>", "\\\\E[^.]+\\\\Q")), amqpOnly));
             }
         }
-        assertThat(patterns).as("metric names in the README's table").isNotEmpty();
-        return patterns;
+        assertThat(rows).as("metric names in the README's table").isNotEmpty();
+        return rows;
     }
 }

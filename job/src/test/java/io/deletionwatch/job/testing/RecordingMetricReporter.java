@@ -18,6 +18,11 @@ public final class RecordingMetricReporter implements MetricReporter {
     private static final Set<String> IDENTIFIERS = ConcurrentHashMap.newKeySet();
 
     /** Every identifier registered so far, e.g. {@code op.activityLog.recordsIn}. */
+    /** Forgets what was recorded, so the next job's metrics are seen alone. */
+    public static void clear() {
+        IDENTIFIERS.clear();
+    }
+
     public static Set<String> identifiers() {
         return Set.copyOf(IDENTIFIERS);
     }
