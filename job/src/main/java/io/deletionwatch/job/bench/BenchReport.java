@@ -34,7 +34,9 @@ public record BenchReport(
         int pipelineFound,
         int endToEndFound,
         int latencyFound,
-        int unexpected) {
+        int unexpected,
+        double endToEndAmqp,
+        int endToEndAmqpFound) {
 
     static final long TARGET_STATE_KEYS = 1_000_000;
 
@@ -44,6 +46,10 @@ public record BenchReport(
 
     public double endToEndRatio() {
         return endToEnd / parse2t;
+    }
+
+    public double endToEndAmqpRatio() {
+        return endToEndAmqp / parse2t;
     }
 
     /** Found exactly once in both the pipeline and the end-to-end stage. */
@@ -61,6 +67,8 @@ public record BenchReport(
         json.put("pipeline_to_parse_ratio", ratio(pipelineRatio()));
         json.put("e2e_eps", round(endToEnd));
         json.put("e2e_to_parse_ratio", ratio(endToEndRatio()));
+        json.put("e2e_amqp_eps", round(endToEndAmqp));
+        json.put("e2e_amqp_to_parse_ratio", ratio(endToEndAmqpRatio()));
         json.put("latency_input_eps", round(latencyRate));
         json.put("latency_single_p50_ms", round(single.p50()));
         json.put("latency_single_p99_ms", round(single.p99()));
@@ -78,6 +86,7 @@ public record BenchReport(
         json.put("incidents_found", incidentsFound());
         json.put("pipeline_incidents_found", pipelineFound);
         json.put("e2e_incidents_found", endToEndFound);
+        json.put("e2e_amqp_incidents_found", endToEndAmqpFound);
         json.put("latency_incidents_found", latencyFound);
         json.put("unexpected_findings", unexpected);
         return json;
@@ -103,6 +112,8 @@ public record BenchReport(
         row(t, "  ratio to the 2-thread ceiling", String.format("%.2f", pipelineRatio()), ">= 0.50", met(pipelineRatio() >= 0.5));
         row(t, "end to end, Kafka -> Elasticsearch (records/s)", fmt(endToEnd), "", "");
         row(t, "  ratio to the 2-thread ceiling", String.format("%.2f", endToEndRatio()), ">= 0.35", met(endToEndRatio() >= 0.35));
+        row(t, "end to end, AMQP -> Elasticsearch (records/s)", fmt(endToEndAmqp), "", "");
+        row(t, "  ratio to the 2-thread ceiling", String.format("%.2f", endToEndAmqpRatio()), "", "");
         row(t, String.format("latency at %s records/s, single-event p50 (ms)", fmt(latencyRate)), fmt(single.p50()), "", "");
         row(t, "  single-event p99 / max (ms)", fmt(single.p99()) + " / " + fmt(single.max()), "< 1000", met(single.p99() < 1000));
         row(t, "  sequence/burst p50 (ms)", fmt(sequence.p50()), "", "");
@@ -113,6 +124,7 @@ public record BenchReport(
         row(t, "  heap bytes per key (after full GC)", fmt(stateHeapBytesPerKey), "", "");
         row(t, "recall: pipeline (found exactly once)", pipelineFound + "/" + incidentsExpected, "all", met(pipelineFound == incidentsExpected));
         row(t, "recall: end to end (found exactly once)", endToEndFound + "/" + incidentsExpected, "all", met(endToEndFound == incidentsExpected));
+        row(t, "recall: end to end over AMQP", endToEndAmqpFound + "/" + incidentsExpected, "all", met(endToEndAmqpFound == incidentsExpected));
         row(t, "recall: latency run (found exactly once)", String.valueOf(latencyFound), "", "");
         row(t, "findings for no injected incident", String.valueOf(unexpected), "0", met(unexpected == 0));
         t.append(String.format("latency: Kafka log-append time to first seen by a search polled every %d ms; out-of-orderness %d ms%n",

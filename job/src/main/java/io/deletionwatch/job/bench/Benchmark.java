@@ -81,6 +81,7 @@ public final class Benchmark {
         envelopes = null;
 
         EndToEndStage.Result e2e;
+        AmqpEndToEndStage.Result amqp;
         LatencyStage.Result latency;
         step(out, started, "starting a Kafka broker and an Elasticsearch node");
         try (LocalServers servers = LocalServers.start()) {
@@ -88,6 +89,9 @@ public final class Benchmark {
             e2e = EndToEndStage.run(servers, log, config, s.parallelism(), Duration.ofMinutes(10));
             step(out, started, "  %,.0f records/s (published at %,.0f records/s); recall %s",
                     e2e.recordsPerSecond(), e2e.publishRecordsPerSecond(), e2e.recall());
+            step(out, started, "end to end over AMQP: Event Hubs test endpoint -> job -> Elasticsearch");
+            amqp = AmqpEndToEndStage.run(servers, log, config, s.parallelism(), Duration.ofMinutes(10));
+            step(out, started, "  %,.0f records/s; recall %s", amqp.recordsPerSecond(), amqp.recall());
             step(out, started, "latency at %,d records/s for %d s", s.rate(), s.latencyDuration().toSeconds());
             latency = LatencyStage.run(
                     servers,
@@ -131,7 +135,10 @@ public final class Benchmark {
                 pipeline.recall().foundOnce(),
                 e2e.recall().foundOnce(),
                 latency.recall().foundOnce(),
-                pipeline.recall().unexpected() + e2e.recall().unexpected() + latency.recall().unexpected());
+                pipeline.recall().unexpected() + e2e.recall().unexpected() + latency.recall().unexpected()
+                        + amqp.recall().unexpected(),
+                amqp.recordsPerSecond(),
+                amqp.recall().foundOnce());
         write(outputDir, report);
         step(out, started, "done; report, JSON and chart in %s", outputDir);
         return report;

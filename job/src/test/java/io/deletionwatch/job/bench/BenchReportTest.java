@@ -12,7 +12,7 @@ class BenchReportTest {
         return new BenchReport("quick", "2 cores", 60_000, 1_510, 0.97, 2_000,
                 100_000, 180_000, 90_000, 72_000, 5_000,
                 Percentiles.of(List.of(300L, 400L, 900L)), sequence, 50,
-                30_000, 700.4, 900.6, true, 22, 22, 21, 22, 1);
+                30_000, 700.4, 900.6, true, 22, 22, 21, 22, 1, 54_000, 22);
     }
 
     @Test
@@ -25,6 +25,9 @@ class BenchReportTest {
                 "incidents_expected", "incidents_found");
         assertThat(json.get("pipeline_to_parse_ratio").asDouble()).isEqualTo(0.5);
         assertThat(json.get("e2e_to_parse_ratio").asDouble()).isEqualTo(0.4);
+        assertThat(json.get("e2e_amqp_eps").asLong()).isEqualTo(54_000);
+        assertThat(json.get("e2e_amqp_to_parse_ratio").asDouble()).isEqualTo(0.3);
+        assertThat(json.get("e2e_amqp_incidents_found").asInt()).isEqualTo(22);
         assertThat(json.get("latency_single_p99_ms").asLong()).isEqualTo(900);
         assertThat(json.get("latency_single_p50_ms").asLong()).isEqualTo(400);
         assertThat(json.get("latency_sequence_p99_ms").asLong()).isEqualTo(2_500);
