@@ -54,6 +54,13 @@ final class JobOnCluster {
      * processes' environment, as a deployment would set them.
      */
     static FlinkCluster.Builder cluster(KafkaBroker broker, String logName) {
+        return cluster(logName)
+                .environment(EventHubsConnectionString.ENVIRONMENT_VARIABLE, broker.eventHubsConnectionString())
+                .environment("KAFKA_TRUSTSTORE_PASSWORD", broker.truststorePassword());
+    }
+
+    /** The same cluster with no Kafka secrets in its environment (a job that reads over AMQP). */
+    static FlinkCluster.Builder cluster(String logName) {
         assertThat(JAR).as("the shaded jar (mvn package)").isRegularFile();
         return FlinkCluster.builder()
                 .logDir(Path.of("target", "flink-logs", logName))
@@ -65,9 +72,7 @@ final class JobOnCluster {
                 .config("restart-strategy.exponential-delay.max-backoff", "10s")
                 .config("heartbeat.interval", "2s")
                 .config("heartbeat.timeout", "10s")
-                .config("metrics.fetcher.update-interval", "1s")
-                .environment(EventHubsConnectionString.ENVIRONMENT_VARIABLE, broker.eventHubsConnectionString())
-                .environment("KAFKA_TRUSTSTORE_PASSWORD", broker.truststorePassword());
+                .config("metrics.fetcher.update-interval", "1s");
     }
 
     /** Where one test's job reads and writes. */
