@@ -35,6 +35,13 @@ public final class CollectingSink<T> implements Sink<T> {
         return RECEIVED.get(name).size();
     }
 
+    /** What the sink received, in order, and forgets it (a job that has finished). */
+    @SuppressWarnings("unchecked")
+    public List<T> drain() {
+        Queue<Object> queue = RECEIVED.remove(name);
+        return queue == null ? List.of() : queue.stream().map(element -> (T) element).toList();
+    }
+
     @Override
     public SinkWriter<T> createWriter(WriterInitContext context) {
         Queue<Object> queue = RECEIVED.get(name);

@@ -136,65 +136,41 @@ final class ReplayCommand implements Callable<Integer> {
         ReplayInput input = ReplayInput.load(files, rebaseTimes);
         KafkaConnectionCheck.check(connection.client(), connection.topic(), timeout);
 
-        long total = (long) input.messages().size() * repeat;
-        ReplayProgress progress = new ReplayProgress(total, System::nanoTime);
-        AtomicReference<Exception> firstFailure = new AtomicReference<>();
-        AtomicLong failed = new AtomicLong();
-        RatePacer pacer = rate == null ? RatePacer.unlimited() : RatePacer.perSecond(rate);
-        long started;
-        long sent = 0;
+        Tally tally = new Tally((long) input.messages().size() * repeat);
+        double seconds;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties(connection.client()))) {
             // Rates count from the first send, not from the producer's start-up.
-            started = System.nanoTime();
-            progress.start();
-            long nextProgress = started + Duration.ofSeconds(PROGRESS_SECONDS).toNanos();
-            sending:
-            for (int round = 0; round < repeat; round++) {
-                for (byte[] message : input.messages()) {
-                    if (firstFailure.get() != null) {
-                        break sending; // the broker refuses: stop, report what failed
-                    }
-                    pacer.acquire();
-                    try {
-                        producer.send(
-                                new ProducerRecord<>(connection.topic(), message),
-                                (metadata, exception) -> {
-                                    if (exception == null) {
-                                        progress.acknowledged();
-                                    } else {
-                                        failed.incrementAndGet();
-                                        firstFailure.compareAndSet(null, exception);
-                                    }
-                                });
-                    } catch (KafkaException e) {
-                        failed.incrementAndGet();
-                        firstFailure.compareAndSet(null, e);
-                    }
-                    sent++;
-                    long now = System.nanoTime();
-                    if (now >= nextProgress) {
-                        err.println("replay: " + progress.line(failed.get()));
-                        err.flush();
-                        nextProgress = now + Duration.ofSeconds(PROGRESS_SECONDS).toNanos();
-                    }
+            seconds = tally.sendAll(err, input.messages(), message -> {
+                try {
+                    producer.send(
+                            new ProducerRecord<>(connection.topic(), message),
+                            (metadata, exception) -> {
+                                if (exception == null) {
+                                    tally.progress.acknowledged();
+                                } else {
+                                    tally.failed(1, exception);
+                                }
+                            });
+                } catch (KafkaException e) {
+                    tally.failed(1, e);
                 }
-            }
-            producer.flush();
+            }, producer::flush);
         }
-        return summary(err, progress, input, files, total, sent, failed.get(), firstFailure.get(),
-                "Kafka records", "topic " + connection.topic() + " at " + connection.client().getProperty("bootstrap.servers"),
-                (System.nanoTime() - started) / 1e9);
+        return summary(err, tally, input, files, "Kafka records",
+                "topic " + connection.topic() + " at " + connection.client().getProperty("bootstrap.servers"), seconds);
     }
 
     /** The one summary line; exit 0 when every message ({@code unit}) was acknowledged, else 1. */
-    private int summary(PrintWriter err, ReplayProgress progress, ReplayInput input, List<Path> files, long total,
-            long sent, long failed, Exception firstFailure, String unit, String destination, double seconds) {
-        long acknowledged = progress.acknowledgedCount();
+    private int summary(PrintWriter err, Tally tally, ReplayInput input, List<Path> files, String unit, String destination,
+            double seconds) {
+        long acknowledged = tally.progress.acknowledgedCount();
+        long failed = tally.failed.get();
+        Exception firstFailure = tally.firstFailure.get();
         err.println(
                 String.format(
                         "replay: %d of %d %s acknowledged (%d Activity Log records%s from %d file%s%s) to %s in %.1f s, %.0f/s; %d failed%s",
                         acknowledged,
-                        total,
+                        tally.total,
                         unit,
                         input.activityLogRecords() * repeat,
                         input.unusable() == 0 ? "" : ", " + input.unusable() * repeat + " values that are not records sent as they are",
@@ -207,9 +183,61 @@ final class ReplayCommand implements Callable<Integer> {
                         failed,
                         firstFailure == null
                                 ? ""
-                                : " (first: " + Cli.message(firstFailure) + "); " + (total - sent) + " not sent"));
+                                : " (first: " + Cli.message(firstFailure) + "); " + (tally.total - tally.sent) + " not sent"));
         err.flush();
-        return failed == 0 && acknowledged == total ? 0 : 1;
+        return failed == 0 && acknowledged == tally.total ? 0 : 1;
+    }
+
+    /** What one replay counts while it sends; the same for Kafka and AMQP. */
+    private final class Tally {
+        final long total;
+        final ReplayProgress progress;
+        final AtomicLong failed = new AtomicLong();
+        final AtomicReference<Exception> firstFailure = new AtomicReference<>();
+        long sent;
+
+        Tally(long total) {
+            this.total = total;
+            this.progress = new ReplayProgress(total, System::nanoTime);
+        }
+
+        void failed(long messages, Exception cause) {
+            failed.addAndGet(messages);
+            firstFailure.compareAndSet(null, cause);
+        }
+
+        /**
+         * Sends the messages {@code --repeat} times at {@code --rate}, with a progress line every
+         * {@value #PROGRESS_SECONDS} s, stopping at the first failure; then {@code finish}.
+         *
+         * @return seconds from the first send to the end of {@code finish}
+         */
+        double sendAll(PrintWriter err, List<byte[]> messages, java.util.function.Consumer<byte[]> send, Runnable finish)
+                throws InterruptedException {
+            RatePacer pacer = rate == null ? RatePacer.unlimited() : RatePacer.perSecond(rate);
+            long started = System.nanoTime();
+            progress.start();
+            long nextProgress = started + Duration.ofSeconds(PROGRESS_SECONDS).toNanos();
+            sending:
+            for (int round = 0; round < repeat; round++) {
+                for (byte[] message : messages) {
+                    if (firstFailure.get() != null) {
+                        break sending; // refused: stop, report what failed
+                    }
+                    pacer.acquire();
+                    send.accept(message);
+                    sent++;
+                    long now = System.nanoTime();
+                    if (now >= nextProgress) {
+                        err.println("replay: " + progress.line(failed.get()));
+                        err.flush();
+                        nextProgress = now + Duration.ofSeconds(PROGRESS_SECONDS).toNanos();
+                    }
+                }
+            }
+            finish.run();
+            return (System.nanoTime() - started) / 1e9;
+        }
     }
 
     /** An event hub over AMQP: the namespace's connection string and the hub. */
@@ -242,57 +270,33 @@ final class ReplayCommand implements Callable<Integer> {
         ReplayInput input = ReplayInput.load(files, rebaseTimes);
         EventHubsAmqpConnectionCheck.check(connection.connectionString(), connection.hub(), timeout);
 
-        long total = (long) input.messages().size() * repeat;
-        ReplayProgress progress = new ReplayProgress(total, System::nanoTime);
-        AtomicReference<Exception> firstFailure = new AtomicReference<>();
-        AtomicLong failed = new AtomicLong();
-        RatePacer pacer = rate == null ? RatePacer.unlimited() : RatePacer.perSecond(rate);
+        Tally tally = new Tally((long) input.messages().size() * repeat);
         EventHubsAmqpPublisher.Listener listener = new EventHubsAmqpPublisher.Listener() {
             @Override
             public void acknowledged(int messages) {
                 for (int i = 0; i < messages; i++) {
-                    progress.acknowledged();
+                    tally.progress.acknowledged();
                 }
             }
 
             @Override
             public void failed(int messages, Exception cause) {
-                failed.addAndGet(messages);
-                firstFailure.compareAndSet(null, cause);
+                tally.failed(messages, cause);
             }
         };
-        long started;
-        long sent = 0;
+        double seconds;
         try (EventHubsAmqpPublisher publisher = new EventHubsAmqpPublisher(connection.connectionString(), connection.hub(), timeout, listener)) {
-            started = System.nanoTime();
-            progress.start();
-            long nextProgress = started + Duration.ofSeconds(PROGRESS_SECONDS).toNanos();
-            sending:
-            for (int round = 0; round < repeat; round++) {
-                for (byte[] message : input.messages()) {
-                    if (firstFailure.get() != null) {
-                        break sending; // the service refuses: stop, report what failed
-                    }
-                    pacer.acquire();
-                    // With a rate, each message goes out on its own: batching would hold it back.
-                    publisher.publish(message);
-                    if (rate != null) {
-                        publisher.flush();
-                    }
-                    sent++;
-                    long now = System.nanoTime();
-                    if (now >= nextProgress) {
-                        err.println("replay: " + progress.line(failed.get()));
-                        err.flush();
-                        nextProgress = now + Duration.ofSeconds(PROGRESS_SECONDS).toNanos();
-                    }
+            seconds = tally.sendAll(err, input.messages(), message -> {
+                publisher.publish(message);
+                // With a rate, each message goes out on its own: batching would hold it back.
+                if (rate != null) {
+                    publisher.flush();
                 }
-            }
-            publisher.flush();
+            }, publisher::flush);
         }
-        return summary(err, progress, input, files, total, sent, failed.get(), firstFailure.get(),
-                "events", "event hub " + connection.hub() + " at " + EventHubsAmqpClients.address(connection.connectionString()) + " over AMQP",
-                (System.nanoTime() - started) / 1e9);
+        return summary(err, tally, input, files, "events",
+                "event hub " + connection.hub() + " at " + EventHubsAmqpClients.address(connection.connectionString()) + " over AMQP",
+                seconds);
     }
 
     /** Where and how to connect: bootstrap servers, security and topic. */

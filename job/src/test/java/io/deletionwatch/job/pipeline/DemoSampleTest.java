@@ -10,7 +10,7 @@ import io.deletionwatch.job.config.DetectionConfig;
 import io.deletionwatch.job.findings.Finding;
 import io.deletionwatch.job.io.BundledSamples;
 import io.deletionwatch.job.rules.Rules;
-import io.deletionwatch.job.testing.CollectingSink;
+import io.deletionwatch.connectors.testing.CollectingSink;
 import io.deletionwatch.job.testing.DemoSample;
 import io.deletionwatch.job.testing.TestCaller;
 import java.nio.charset.StandardCharsets;

@@ -15,7 +15,7 @@ import io.deletionwatch.job.testing.EventHubsJobOptions;
 import io.deletionwatch.job.config.DetectionConfig;
 import io.deletionwatch.job.findings.Finding;
 import io.deletionwatch.job.rules.Rules;
-import io.deletionwatch.job.testing.CollectingSink;
+import io.deletionwatch.connectors.testing.CollectingSink;
 import io.deletionwatch.job.testing.DemoSample;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

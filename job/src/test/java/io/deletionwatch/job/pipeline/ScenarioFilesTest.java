@@ -6,7 +6,7 @@ import io.deletionwatch.connectors.deadletter.DeadLetter;
 import io.deletionwatch.job.config.DetectionConfig;
 import io.deletionwatch.job.findings.Finding;
 import io.deletionwatch.job.rules.Rules;
-import io.deletionwatch.job.testing.CollectingSink;
+import io.deletionwatch.connectors.testing.CollectingSink;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.deletionwatch.job.testing;
 
+import io.deletionwatch.connectors.testing.CollectingSink;
+
 import io.deletionwatch.connectors.deadletter.DeadLetter;
 import io.deletionwatch.connectors.source.KafkaRecord;
 import io.deletionwatch.job.config.DetectionConfig;
