@@ -36,6 +36,17 @@ public final class CollectingSink<T> implements Sink<T> {
         return out;
     }
 
+    /** What the sink received so far, in order, without forgetting it. */
+    @SuppressWarnings("unchecked")
+    public List<T> received() {
+        Queue<Object> queue = RECEIVED.get(name);
+        List<T> out = new ArrayList<>();
+        if (queue != null) {
+            queue.forEach(element -> out.add((T) element));
+        }
+        return out;
+    }
+
     @Override
     public SinkWriter<T> createWriter(WriterInitContext context) {
         Queue<Object> queue = RECEIVED.get(name);
