@@ -119,15 +119,15 @@ public final class NsgDefinitionTracker
             NsgRestoreSnapshot snapshot = NsgRestoreSnapshot.of(before);
             snapshots.put(change.correlationId(), snapshot);
             List<Finding> waiting = pending.get(change.correlationId());
-            List<Finding> sent = new ArrayList<>();
+            DeletionRecord deletion = new DeletionRecord(change.time(), before, List.of());
             if (waiting != null) {
                 pending.remove(change.correlationId());
                 for (Finding f : waiting) {
                     out.collect(NsgRestores.complete(f, snapshot));
-                    sent.add(f);
+                    deletion = deletion.with(f);
                 }
             }
-            deletions.put(change.correlationId(), new DeletionRecord(change.time(), before, sent));
+            deletions.put(change.correlationId(), deletion);
         }
         if (known == null && change.kind() == NsgDefinitionChange.Kind.DELETED) {
             return; // nothing was known: no tombstone either
@@ -206,7 +206,7 @@ public final class NsgDefinitionTracker
         next = next.capped(capBytes, this::serializedSize);
         NsgRestoreSnapshot snapshot = NsgRestoreSnapshot.of(next);
         List<Finding> findings = deletion.findings();
-        if (!snapshot.equals(snapshots.get(correlationId))) {
+        if (!snapshot.equals(NsgRestoreSnapshot.of(deletion.definition()))) {
             snapshots.put(correlationId, snapshot);
             findings = new ArrayList<>();
             for (Finding f : deletion.findings()) {

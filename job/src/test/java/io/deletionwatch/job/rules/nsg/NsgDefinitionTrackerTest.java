@@ -387,4 +387,20 @@ class NsgDefinitionTrackerTest {
             assertThat(output(h)).singleElement().satisfies(f -> assertThat(f.message()).endsWith(NsgRestores.NOTHING_KNOWN));
         }
     }
+
+    @Test
+    void shouldSendAFindingThatWaitedForItsDeletionAgainWhenTheEarlierWriteArrives() throws Exception {
+        try (var h = harness(NsgDefinitionTracker.DEFAULT_CAP_BYTES)) {
+            h.open();
+            Op delete = Op.delete(NSG).at(minute(30));
+            h.processElement2(new StreamRecord<>(deletionFinding(delete), minute(30).toEpochMilli()));
+            feed(h, delete);
+            feed(h, created(List.of(HTTPS)));
+
+            List<Finding> out = output(h);
+            assertThat(out).extracting(FindingDocument::version).containsExactly(1L, 2L);
+            assertThat(out.get(0).message()).endsWith(NsgRestores.NOTHING_KNOWN);
+            assertThat(out.get(1).details().restore().securityRules()).extracting(NsgSecurityRule::name).containsExactly("allow-https");
+        }
+    }
 }
