@@ -15,6 +15,9 @@ import java.util.List;
  * @param action the completing operation, lower case ({@code event.action})
  * @param message one readable sentence: who did what to which resource
  * @param resource the primary resource (e.g. the NSG); null for a caller's burst
+ * @param revision how many times the finding was sent again with the same evidence because a
+ *     piece that arrived late completed it (a rule change's Start row, an NSG's earlier write);
+ *     0 as a rule first makes it. Part of {@link FindingDocument#version}.
  */
 public record Finding(
         String id,
@@ -35,13 +38,14 @@ public record Finding(
         List<Evidence> evidence,
         FindingDetails details,
         Enrichment enrichment,
-        boolean allowlisted) {
+        boolean allowlisted,
+        int revision) {
 
     public Finding withEnrichment(Enrichment newEnrichment) {
         return new Finding(
                 id, rule, severity, time, created, action, outcome, message, caller, sourceIp,
                 resource, subscriptionId, correlationId, tenantId, location, evidence, details,
-                newEnrichment, allowlisted);
+                newEnrichment, allowlisted, revision);
     }
 
     /** The same finding by a caller now known by name, in a sentence that says that name. */
@@ -49,7 +53,7 @@ public record Finding(
         return new Finding(
                 id, rule, severity, time, created, action, outcome, newMessage, newCaller, sourceIp,
                 resource, subscriptionId, correlationId, tenantId, location, evidence, details,
-                enrichment, allowlisted);
+                enrichment, allowlisted, revision);
     }
 
     /** Expected work by a known caller: still reported, one severity step lower. */
@@ -57,7 +61,7 @@ public record Finding(
         return new Finding(
                 id, rule, severity.lowered(), time, created, action, outcome, message, caller,
                 sourceIp, resource, subscriptionId, correlationId, tenantId, location, evidence,
-                details, enrichment, true);
+                details, enrichment, true, revision);
     }
 
     /** The same finding with the deleted NSG's last known definition and a sentence more. */
@@ -65,6 +69,14 @@ public record Finding(
         return new Finding(
                 id, rule, severity, time, created, action, outcome, message + messageSuffix, caller,
                 sourceIp, resource, subscriptionId, correlationId, tenantId, location, evidence,
-                details.withRestore(restore), enrichment, allowlisted);
+                details.withRestore(restore), enrichment, allowlisted, revision);
+    }
+
+    /** The same finding, sent again as revision {@code newRevision} (see {@link #revision}). */
+    public Finding withRevision(int newRevision) {
+        return new Finding(
+                id, rule, severity, time, created, action, outcome, message, caller, sourceIp,
+                resource, subscriptionId, correlationId, tenantId, location, evidence, details,
+                enrichment, allowlisted, newRevision);
     }
 }

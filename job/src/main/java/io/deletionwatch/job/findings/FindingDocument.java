@@ -35,11 +35,13 @@ public final class FindingDocument {
      * A number that only grows between versions of one finding, so that the sink replaces a stored
      * finding by a later version and never by an earlier or equal one: a burst's count of distinct
      * resources (each update has more), else the number of evidence events (a sequence that
-     * gained some), at least 1.
+     * gained some), at least 1; plus the finding's {@link Finding#revision} (each time a piece that
+     * arrived late completed it). Neither part ever shrinks between the versions one operator
+     * sends of a finding and each version grows one of them, so the sum grows too.
      */
     public static long version(Finding finding) {
         Long count = finding.details().count();
-        return Math.max(1, count != null ? count : finding.evidence().size());
+        return Math.max(1, count != null ? count : finding.evidence().size()) + finding.revision();
     }
 
     public static byte[] toBytes(Finding finding) {

@@ -20,6 +20,10 @@ import org.apache.flink.util.Collector;
  * operation (Accept and Success of an async delete) and transport duplicates (Event Hubs is
  * at-least-once; overlapping diagnostic settings export the same rows twice). Keyed by {@link
  * #key}. State expires after a TTL longer than any duplicate arrives late.
+ *
+ * <p>The phases of one operation (Start, Success) have different keys, so they may reach a rule in
+ * either order, as rows on different partitions would anyway: a rule that combines them ({@code
+ * nsg-rule-changed}) sends its finding again when the later-arriving piece completes it.
  */
 public final class OperationDeduplicator
         extends KeyedProcessFunction<String, ActivityEvent, ActivityEvent> {

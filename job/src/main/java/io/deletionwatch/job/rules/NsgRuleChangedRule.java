@@ -23,6 +23,13 @@ import org.apache.flink.util.Collector;
  * per successful operation, emitted when its success row arrives. The rule's access, direction,
  * protocol, source and ports come from the success row's bodies, else from the request body the
  * operation's Start row carried (kept per operation until the success row comes).
+ *
+ * <p>The Start row may also come after the success row: in a backlog the two phases sit on
+ * different partitions or, keyed by outcome, pass different de-duplication subtasks. Then the
+ * finding goes out at once without the rule's properties and, when the Start row comes (within the
+ * TTL), again with them, the same id and {@link Finding#revision} 1, so the stored copy is
+ * replaced. De-duplicating on the operation alone would not remove the case: rows of one
+ * operation on two partitions still reach any one operator in either order.
  */
 public final class NsgRuleChangedRule implements DetectionRule {
     private static final long serialVersionUID = 1L;
@@ -77,12 +84,17 @@ public final class NsgRuleChangedRule implements DetectionRule {
                 .name("nsg-rule-changed findings");
     }
 
-    /** Keeps a Start row's rule until the operation succeeds, then makes the finding. */
+    /**
+     * Keeps a Start row's rule until the operation succeeds, then makes the finding; keeps a
+     * success row that came first and lacked the rule until its Start row, then sends the finding
+     * again, completed.
+     */
     static final class Changes extends KeyedProcessFunction<String, ActivityEvent, Finding> {
         private static final long serialVersionUID = 1L;
 
         private final Duration ttl;
         private transient ValueState<NsgRuleChange> requested;
+        private transient ValueState<ActivityEvent> sentWithoutRule;
 
         Changes(Duration ttl) {
             this.ttl = ttl;
@@ -94,6 +106,10 @@ public final class NsgRuleChangedRule implements DetectionRule {
                     new ValueStateDescriptor<>("requested-rule", NsgRuleChange.class);
             descriptor.enableTimeToLive(StateTtlConfig.newBuilder(ttl).build());
             requested = getRuntimeContext().getState(descriptor);
+            ValueStateDescriptor<ActivityEvent> sentDescriptor =
+                    new ValueStateDescriptor<>("sent-without-rule", ActivityEvent.class);
+            sentDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(ttl).build());
+            sentWithoutRule = getRuntimeContext().getState(sentDescriptor);
         }
 
         @Override
@@ -101,7 +117,14 @@ public final class NsgRuleChangedRule implements DetectionRule {
                 throws Exception {
             if (!event.succeeded()) {
                 NsgRuleChange change = SecurityRules.fromBody(event.requestBody(), event.resource().name());
-                if (change != null) {
+                if (change == null) {
+                    return;
+                }
+                ActivityEvent sent = sentWithoutRule.value();
+                if (sent != null) {
+                    sentWithoutRule.clear();
+                    out.collect(finding(sent, change).withRevision(1));
+                } else {
                     requested.update(change);
                 }
                 return;
@@ -119,6 +142,10 @@ public final class NsgRuleChangedRule implements DetectionRule {
                 }
             }
             requested.clear();
+            if (change == null) {
+                // Its Start row may still come; its bodies told nothing, so they are not kept.
+                sentWithoutRule.update(event.withoutBodies());
+            }
             out.collect(finding(event, change));
         }
     }

@@ -68,7 +68,8 @@ public final class SingleEventFindings {
                 evidence.stream().map(Evidence::of).toList(),
                 details,
                 Enrichment.NONE,
-                false);
+                false,
+                0);
     }
 
     /** "in resource group rg-prod (subscription 1234...)", or less when the id lacks parts. */

@@ -3,8 +3,10 @@ package io.deletionwatch.job.rules;
 import static io.deletionwatch.job.testing.Times.minute;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.deletionwatch.job.config.DetectionConfig;
 import io.deletionwatch.job.findings.Finding;
+import io.deletionwatch.job.findings.FindingDocument;
 import io.deletionwatch.job.findings.NsgRuleChange;
 import io.deletionwatch.job.findings.Severity;
 import io.deletionwatch.job.testing.ActivityRecords;
@@ -14,6 +16,7 @@ import io.deletionwatch.job.testing.PipelineHarness;
 import io.deletionwatch.job.testing.TestBodies;
 import io.deletionwatch.job.testing.TestCaller;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -169,5 +172,75 @@ class NsgRuleChangedRuleTest {
 
         assertThat(result.of(RULE)).singleElement().extracting(Finding::severity).isEqualTo(Severity.HIGH);
         assertThat(result.deadLetters()).isEmpty();
+    }
+
+    @Test
+    void shouldSendTheFindingAgainWithTheRuleWhenTheStartRowArrivesAfterTheSuccessRow() throws Exception {
+        List<ActivityRecords> rows = new ArrayList<>(Op.write(ALLOW_SSH).at(minute(5)).created().request(OPEN_SSH).rows());
+        Collections.reverse(rows); // Success (no bodies), then Start (the request body)
+
+        List<Finding> versions = findings(rows);
+        Finding inOrder = findings(Op.write(ALLOW_SSH).at(minute(5)).created().request(OPEN_SSH).rows()).get(0);
+
+        assertThat(versions).hasSize(2);
+        Finding first = versions.get(0);
+        Finding last = versions.get(1);
+        assertThat(first.message())
+                .isEqualTo(
+                        "alice@contoso.com created security rule allow-ssh in network security group"
+                                + " nsg-web in resource group rg-prod (subscription "
+                                + ActivityRecords.SUBSCRIPTION
+                                + ")");
+        assertThat(first.severity()).isEqualTo(Severity.MEDIUM);
+        assertThat(first.details().nsgRule())
+                .isEqualTo(new NsgRuleChange("allow-ssh", null, null, null, null, null, false));
+        assertThat(FindingDocument.version(first)).isEqualTo(1);
+
+        assertThat(last.id()).isEqualTo(first.id()).isEqualTo(inOrder.id());
+        assertThat(last.message())
+                .isEqualTo(
+                        "alice@contoso.com created security rule allow-ssh in network security group"
+                                + " nsg-web: Allow Inbound Tcp from * to port 22, which opens inbound"
+                                + " access from any source in resource group rg-prod (subscription "
+                                + ActivityRecords.SUBSCRIPTION
+                                + ")");
+        assertThat(last.severity()).isEqualTo(Severity.HIGH);
+        assertThat(last.details().nsgRule())
+                .isEqualTo(new NsgRuleChange("allow-ssh", "Allow", "Inbound", "Tcp", "*", "22", true));
+        assertThat(last.time()).isEqualTo(minute(5));
+        assertThat(FindingDocument.version(last)).isEqualTo(2);
+        // the document the sink keeps is the one the usual order gives, version aside
+        assertThat(withoutVersion(last)).isEqualTo(withoutVersion(inOrder));
+    }
+
+    @Test
+    void shouldSendOneVersionWhenTheStartRowComesFirstOrTheSuccessRowHasTheBody() throws Exception {
+        List<ActivityRecords> bodyOnSuccess =
+                new ArrayList<>(Op.write(ALLOW_SSH).at(minute(5)).request(OPEN_SSH).requestOnCompletion().rows());
+        Collections.reverse(bodyOnSuccess);
+
+        for (List<ActivityRecords> rows :
+                List.of(Op.write(ALLOW_SSH).at(minute(5)).request(OPEN_SSH).rows(), bodyOnSuccess)) {
+            assertThat(findings(rows)).singleElement().satisfies(f -> {
+                assertThat(f.severity()).isEqualTo(Severity.HIGH);
+                assertThat(f.revision()).isZero();
+                assertThat(FindingDocument.version(f)).isEqualTo(1);
+            });
+        }
+    }
+
+    @Test
+    void shouldSendARuleDeletionOnceWhenItsStartRowComesLast() throws Exception {
+        List<ActivityRecords> rows = new ArrayList<>(Op.delete(ALLOW_SSH).at(minute(4)).request("{}").rows());
+        Collections.reverse(rows);
+
+        assertThat(findings(rows)).singleElement().extracting(FindingDocument::version).isEqualTo(1L);
+    }
+
+    private static ObjectNode withoutVersion(Finding f) {
+        ObjectNode doc = FindingDocument.toJson(f);
+        ((ObjectNode) doc.get("deletion_watch")).remove("version");
+        ((ObjectNode) doc.get("event")).remove("created");
+        return doc;
     }
 }

@@ -83,12 +83,13 @@ class SerializationTest {
 
     @Test
     void shouldRoundTripFindings() throws Exception {
-        Finding finding = NsgDeletedRule.finding(EVENT);
+        Finding finding = NsgDeletedRule.finding(EVENT).withRevision(2);
 
         Finding copy = roundTrip(Finding.class, finding);
 
         assertThat(copy.id()).isEqualTo(finding.id());
         assertThat(copy.evidence()).isEqualTo(finding.evidence());
         assertThat(copy.details()).isEqualTo(finding.details());
+        assertThat(copy.revision()).isEqualTo(2);
     }
 }

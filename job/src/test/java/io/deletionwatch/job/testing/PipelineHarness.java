@@ -22,6 +22,7 @@ import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -90,13 +91,71 @@ public final class PipelineHarness {
     }
 
     /**
+     * Like {@link #run}, but holds the rows from {@code holdFrom} on back until the findings sink
+     * has received a finding of each of {@code untilRules}: so that those rows reach an operator
+     * after the findings made from earlier rows, whichever path each takes.
+     */
+    public static Result runHolding(
+            DetectionConfig config, List<ActivityRecords> rows, int holdFrom, List<String> untilRules)
+            throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        CollectingSink<Finding> findings = new CollectingSink<>();
+        CollectingSink<DeadLetter> deadLetters = new CollectingSink<>();
+        DataStream<KafkaRecord> held =
+                env.fromData(records(rows), TypeInformation.of(KafkaRecord.class))
+                        .map(new HoldUntilFinding(holdFrom, List.copyOf(untilRules), findings))
+                        .returns(KafkaRecord.class);
+        DeletionWatchPipeline.Outputs outputs =
+                DeletionWatchPipeline.build(parsed(held, config), Rules.all(config), config);
+        outputs.findings().sinkTo(findings).setParallelism(1);
+        outputs.deadLetters().sinkTo(deadLetters).setParallelism(1);
+        env.execute("pipeline harness, rows held back");
+        return new Result(findings.drain(), deadLetters.drain());
+    }
+
+    /** Passes records on, from the {@code holdFrom}th once the sink has a finding of each rule. */
+    private static final class HoldUntilFinding implements MapFunction<KafkaRecord, KafkaRecord> {
+        private static final long serialVersionUID = 1L;
+        private static final Duration PATIENCE = Duration.ofMinutes(1);
+
+        private final int holdFrom;
+        private final List<String> untilRules;
+        private final CollectingSink<Finding> findings;
+        private int seen;
+
+        HoldUntilFinding(int holdFrom, List<String> untilRules, CollectingSink<Finding> findings) {
+            this.holdFrom = holdFrom;
+            this.untilRules = untilRules;
+            this.findings = findings;
+        }
+
+        @Override
+        public KafkaRecord map(KafkaRecord record) throws Exception {
+            if (seen++ == holdFrom) {
+                long deadline = System.nanoTime() + PATIENCE.toNanos();
+                while (!findings.received().stream().map(f -> f.rule().id()).toList().containsAll(untilRules)) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("no finding of each of " + untilRules + " within " + PATIENCE);
+                    }
+                    Thread.sleep(10); // polls the condition; the finding is on its way downstream
+                }
+            }
+            return record;
+        }
+    }
+
+    /**
      * The records as the pipeline's input, parsed in order with a watermark after every event, so
      * that event time moves exactly with the records.
      */
     public static DataStream<ParsedRecord> parsed(
             StreamExecutionEnvironment env, DetectionConfig config, List<KafkaRecord> records) {
-        return env.fromData(records, TypeInformation.of(KafkaRecord.class))
-                .setParallelism(1)
+        return parsed(env.fromData(records, TypeInformation.of(KafkaRecord.class)).setParallelism(1), config);
+    }
+
+    private static DataStream<ParsedRecord> parsed(DataStream<KafkaRecord> records, DetectionConfig config) {
+        return records
                 .flatMap(new ParseFunction(new ActivityLogParser(config.maxRecordBytes())))
                 .setParallelism(1)
                 .assignTimestampsAndWatermarks(everyEvent(config.outOfOrderness()))

@@ -273,7 +273,8 @@ public final class Bursts extends KeyedProcessFunction<String, BurstChunk, Findi
                         null,
                         null),
                 Enrichment.NONE,
-                false);
+                false,
+                0);
     }
 
     private static String message(Burst b, Map<String, Long> types, TreeSet<String> groups) {

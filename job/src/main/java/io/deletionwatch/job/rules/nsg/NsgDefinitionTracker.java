@@ -33,10 +33,18 @@ import org.apache.flink.util.Collector;
  * dropped upstream) goes out without a definition once event time is {@link #PENDING_GRACE} past
  * it.
  *
+ * <p>A write from before the deletion may also arrive after it (a backlog read over several
+ * partitions; the deletion's own path is shorter). The definition the deletion found and the
+ * findings completed with it are kept under its correlation id ({@code deletion-definitions}); a
+ * later change whose event time is not after the deletion goes to the earliest such deletion
+ * instead of the live definition, and when it changes what the findings carry, each is sent again
+ * with the new definition and its {@link Finding#revision} one higher, so that Elasticsearch
+ * replaces the copy it has.
+ *
  * <p>State per NSG: {@code definition} at most {@code capBytes} serialized (the rules kept first,
  * see {@link NsgDefinition#capped}), expiring {@code definitionTtl} after the last write that
- * changed it; snapshots and pending findings only around a deletion, expiring after {@code
- * snapshotTtl}.
+ * changed it; snapshots, deletion definitions and pending findings only around a deletion,
+ * expiring after {@code snapshotTtl}.
  */
 public final class NsgDefinitionTracker
         extends KeyedCoProcessFunction<String, NsgDefinitionChange, Finding, Finding> {
@@ -54,6 +62,7 @@ public final class NsgDefinitionTracker
     private transient ValueState<NsgDefinition> definition;
     private transient MapState<String, NsgRestoreSnapshot> snapshots;
     private transient MapState<String, List<Finding>> pending;
+    private transient MapState<String, DeletionRecord> deletions;
     private transient TypeSerializer<NsgDefinition> serializer;
     private transient DataOutputSerializer buffer;
 
@@ -82,6 +91,12 @@ public final class NsgDefinitionTracker
         pendingDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(snapshotTtl).build());
         pending = getRuntimeContext().getMapState(pendingDescriptor);
 
+        MapStateDescriptor<String, DeletionRecord> deletionDescriptor =
+                new MapStateDescriptor<>(
+                        "deletion-definitions", Types.STRING, TypeInformation.of(DeletionRecord.class));
+        deletionDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(snapshotTtl).build());
+        deletions = getRuntimeContext().getMapState(deletionDescriptor);
+
         serializer = TypeInformation.of(NsgDefinition.class).createSerializer(new SerializerConfigImpl());
         buffer = new DataOutputSerializer(4096);
     }
@@ -89,6 +104,9 @@ public final class NsgDefinitionTracker
     @Override
     public void processElement1(NsgDefinitionChange change, Context ctx, Collector<Finding> out)
             throws Exception {
+        if (change.kind() != NsgDefinitionChange.Kind.DELETED && revisedDeletion(change, out)) {
+            return; // from before a deletion seen here: the deleted NSG's past, not the live one's
+        }
         NsgDefinition known = definition.value();
         if (known == null && change.kind() == NsgDefinitionChange.Kind.ATTACHED) {
             return; // associations alone restore nothing: state only for NSGs whose writes were seen
@@ -96,13 +114,20 @@ public final class NsgDefinitionTracker
         NsgDefinition current = known != null ? known : NsgDefinition.empty(change.nsgId());
         if (change.kind() == NsgDefinitionChange.Kind.DELETED && change.correlationId() != null
                 && !snapshots.contains(change.correlationId())) {
-            NsgRestoreSnapshot snapshot = NsgRestoreSnapshot.of(current);
+            // After an earlier deletion (no write seen since) only a tombstone is known.
+            NsgDefinition before = current.deletedAt() > 0 ? NsgDefinition.empty(change.nsgId()) : current;
+            NsgRestoreSnapshot snapshot = NsgRestoreSnapshot.of(before);
             snapshots.put(change.correlationId(), snapshot);
             List<Finding> waiting = pending.get(change.correlationId());
+            DeletionRecord deletion = new DeletionRecord(change.time(), before, List.of());
             if (waiting != null) {
                 pending.remove(change.correlationId());
-                waiting.forEach(f -> out.collect(NsgRestores.complete(f, snapshot)));
+                for (Finding f : waiting) {
+                    out.collect(NsgRestores.complete(f, snapshot));
+                    deletion = deletion.with(f);
+                }
             }
+            deletions.put(change.correlationId(), deletion);
         }
         if (known == null && change.kind() == NsgDefinitionChange.Kind.DELETED) {
             return; // nothing was known: no tombstone either
@@ -118,7 +143,13 @@ public final class NsgDefinitionTracker
         String correlationId = finding.correlationId();
         NsgRestoreSnapshot snapshot = correlationId == null ? null : snapshots.get(correlationId);
         if (snapshot != null || correlationId == null) {
-            out.collect(NsgRestores.complete(finding, snapshot));
+            DeletionRecord deletion = correlationId == null ? null : deletions.get(correlationId);
+            Finding sent = finding;
+            if (deletion != null) {
+                sent = finding.withRevision(deletion.revisionOf(finding.id()));
+                deletions.put(correlationId, deletion.with(sent));
+            }
+            out.collect(NsgRestores.complete(sent, snapshot));
             return;
         }
         List<Finding> waiting = pending.get(correlationId);
@@ -146,6 +177,48 @@ public final class NsgDefinitionTracker
         }
     }
 
+    /**
+     * Applies a change from before a deletion seen here to the definition that deletion found, and
+     * sends its findings again when that changes what they carry.
+     *
+     * @return whether the change was before such a deletion (and so is not the live NSG's)
+     */
+    private boolean revisedDeletion(NsgDefinitionChange change, Collector<Finding> out) throws Exception {
+        String correlationId = null;
+        DeletionRecord deletion = null;
+        for (var entry : deletions.entries()) {
+            DeletionRecord d = entry.getValue();
+            if (change.time() <= d.deletedAt() && (deletion == null || d.deletedAt() < deletion.deletedAt())) {
+                correlationId = entry.getKey();
+                deletion = d;
+            }
+        }
+        if (deletion == null) {
+            return false;
+        }
+        if (change.kind() == NsgDefinitionChange.Kind.ATTACHED && deletion.definition().lastSeen() == 0) {
+            return true; // as for a live NSG: associations alone restore nothing
+        }
+        NsgDefinition next = deletion.definition().apply(change);
+        if (next == deletion.definition()) {
+            return true;
+        }
+        next = next.capped(capBytes, this::serializedSize);
+        NsgRestoreSnapshot snapshot = NsgRestoreSnapshot.of(next);
+        List<Finding> findings = deletion.findings();
+        if (!snapshot.equals(NsgRestoreSnapshot.of(deletion.definition()))) {
+            snapshots.put(correlationId, snapshot);
+            findings = new ArrayList<>();
+            for (Finding f : deletion.findings()) {
+                Finding again = f.withRevision(f.revision() + 1);
+                findings.add(again);
+                out.collect(NsgRestores.complete(again, snapshot));
+            }
+        }
+        deletions.put(correlationId, new DeletionRecord(deletion.deletedAt(), next, findings));
+        return true;
+    }
+
     int serializedSize(NsgDefinition value) {
         return serializedSize(serializer, buffer, value);
     }
@@ -166,6 +239,25 @@ public final class NsgDefinitionTracker
             return buffer.length();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A deletion seen here: its time, the definition it found (with the changes from before it that
+     * arrived after it) and the findings completed with it, as their rules made them, each with
+     * the revision last sent.
+     */
+    public record DeletionRecord(long deletedAt, NsgDefinition definition, List<Finding> findings) {
+        /** The revision a finding of this deletion goes out with: its last one, 0 for a new id. */
+        int revisionOf(String findingId) {
+            return findings.stream().filter(f -> f.id().equals(findingId)).mapToInt(Finding::revision).findFirst().orElse(0);
+        }
+
+        /** With {@code finding} in place of an earlier version of it. */
+        DeletionRecord with(Finding finding) {
+            List<Finding> next = new ArrayList<>(findings.stream().filter(f -> !f.id().equals(finding.id())).toList());
+            next.add(finding);
+            return new DeletionRecord(deletedAt, definition, next);
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.deletionwatch.job.events.ActivityEvent;
 import io.deletionwatch.job.findings.Finding;
+import io.deletionwatch.job.findings.FindingDocument;
 import io.deletionwatch.job.findings.NsgSecurityRule;
 import io.deletionwatch.job.parsing.ActivityLogParser;
 import io.deletionwatch.job.rules.NsgDeletedRule;
@@ -29,12 +30,14 @@ import org.junit.jupiter.api.Test;
 class NsgDefinitionTrackerTest {
     private static final String NSG = Ids.nsg("rg-prod", "nsg-web");
     private static final Duration TTL = Duration.ofDays(90);
+    private static final Duration SNAPSHOT_TTL = Duration.ofHours(6);
     private static final Rule HTTPS = new Rule("allow-https", 100, "Inbound", "Allow", "Tcp", "Internet", "443", null);
+    private static final Rule SSH = new Rule("allow-ssh", 110, "Inbound", "Allow", "Tcp", "10.0.0.0/8", "22", null);
 
     private static KeyedTwoInputStreamOperatorTestHarness<String, NsgDefinitionChange, Finding, Finding> harness(int capBytes)
             throws Exception {
         return new KeyedTwoInputStreamOperatorTestHarness<>(
-                new KeyedCoProcessOperator<>(new NsgDefinitionTracker(TTL, Duration.ofHours(6), capBytes)),
+                new KeyedCoProcessOperator<>(new NsgDefinitionTracker(TTL, SNAPSHOT_TTL, capBytes)),
                 NsgDefinitionChange::nsgKey,
                 f -> f.resource().key(),
                 Types.STRING);
@@ -244,7 +247,7 @@ class NsgDefinitionTrackerTest {
     @Test
     void shouldKeepItsStateAsPojosNotWithKryo() throws Exception {
         for (Class<?> type : List.of(NsgDefinition.class, NsgDefinitionChange.class, NsgSecurityRule.class,
-                NsgDefinitionTracker.NsgRestoreSnapshot.class, io.deletionwatch.job.findings.NsgRestore.class)) {
+                NsgDefinitionTracker.NsgRestoreSnapshot.class, NsgDefinitionTracker.DeletionRecord.class, io.deletionwatch.job.findings.NsgRestore.class)) {
             assertThat(org.apache.flink.api.common.typeinfo.TypeInformation.of(type)).as(type.getSimpleName())
                     .isInstanceOf(org.apache.flink.api.java.typeutils.PojoTypeInfo.class);
         }
@@ -257,5 +260,147 @@ class NsgDefinitionTrackerTest {
         NsgDefinition copy = serializer.deserialize(new org.apache.flink.core.memory.DataInputDeserializer(out.getCopyOfBuffer()));
         assertThat(copy).isEqualTo(definition);
         assertThat(copy.rules()).extracting(NsgSecurityRule::name).containsExactly("allow-https");
+    }
+
+    @Test
+    void shouldSendAFindingAgainWhenAWriteFromBeforeItsDeletionArrivesAfterIt() throws Exception {
+        try (var h = harness(NsgDefinitionTracker.DEFAULT_CAP_BYTES)) {
+            h.open();
+            Op delete = Op.delete(NSG).at(minute(30));
+            feed(h, delete);
+            h.processElement2(new StreamRecord<>(deletionFinding(delete)));
+            assertThat(output(h)).singleElement().satisfies(f -> {
+                assertThat(f.details().restore()).isNull();
+                assertThat(f.message()).endsWith(NsgRestores.NOTHING_KNOWN);
+                assertThat(FindingDocument.version(f)).isEqualTo(1);
+            });
+
+            feed(h, created(List.of(HTTPS)));
+            feed(h, Op.write(Ids.securityRule("rg-prod", "nsg-web", "allow-ssh")).at(minute(10)).response(SSH.body()));
+
+            List<Finding> out = output(h);
+            assertThat(out).hasSize(3);
+            assertThat(out).extracting(Finding::id).containsOnly(out.get(0).id());
+            assertThat(out).extracting(FindingDocument::version).containsExactly(1L, 2L, 3L);
+            assertThat(out.get(1).details().restore().securityRules()).extracting(NsgSecurityRule::name)
+                    .containsExactly("allow-https");
+            Finding last = out.get(2);
+            assertThat(last.details().restore().securityRules()).extracting(NsgSecurityRule::name)
+                    .containsExactly("allow-https", "allow-ssh");
+            assertThat(last.details().restore().location()).isEqualTo("westeurope");
+            assertThat(last.details().restore().lastSeen()).isEqualTo(minute(10));
+            assertThat(last.message())
+                    .isEqualTo(deletionFinding(delete).message()
+                            + "; its last known definition (2 security rules, written " + minute(10)
+                            + ") is in deletion_watch.restore");
+        }
+    }
+
+    @Test
+    void shouldSendNothingAgainForALateWriteThatChangesNothingTheFindingsCarry() throws Exception {
+        try (var h = harness(NsgDefinitionTracker.DEFAULT_CAP_BYTES)) {
+            h.open();
+            feed(h, Op.write(NSG).at(minute(10)).response(NsgBodiesForRestore.nsg("westeurope", Map.of(), List.of(HTTPS), List.of(), List.of())));
+            Op delete = Op.delete(NSG).at(minute(30));
+            feed(h, delete);
+            h.processElement2(new StreamRecord<>(deletionFinding(delete)));
+
+            feed(h, Op.write(NSG).at(minute(5)).response(NsgBodiesForRestore.nsg("northeurope", Map.of(), List.of(SSH), List.of(), List.of())));
+
+            assertThat(output(h)).singleElement().satisfies(f -> {
+                assertThat(f.details().restore().securityRules()).extracting(NsgSecurityRule::name).containsExactly("allow-https");
+                assertThat(FindingDocument.version(f)).isEqualTo(1);
+            });
+        }
+    }
+
+    @Test
+    void shouldNotLetAWriteFromBeforeADeletionBringTheDeletedNsgBack() throws Exception {
+        try (var h = harness(NsgDefinitionTracker.DEFAULT_CAP_BYTES)) {
+            h.open();
+            Op first = Op.delete(NSG).at(minute(30));
+            feed(h, first);
+            h.processElement2(new StreamRecord<>(deletionFinding(first)));
+            feed(h, created(List.of(HTTPS))); // minute 0: the first NSG's, late
+            Op second = Op.delete(NSG).at(minute(50));
+            feed(h, second);
+            h.processElement2(new StreamRecord<>(deletionFinding(second)));
+
+            List<Finding> out = output(h);
+            assertThat(out).hasSize(3);
+            assertThat(out.get(1).correlationId()).isEqualTo(first.correlationId());
+            assertThat(out.get(1).details().restore().securityRules()).hasSize(1);
+            assertThat(out.get(2).correlationId()).isEqualTo(second.correlationId());
+            assertThat(out.get(2).message()).endsWith(NsgRestores.NOTHING_KNOWN);
+        }
+    }
+
+    @Test
+    void shouldCompleteAFindingThatArrivesAfterTheLateWriteWithoutSendingItTwice() throws Exception {
+        try (var h = harness(NsgDefinitionTracker.DEFAULT_CAP_BYTES)) {
+            h.open();
+            Op delete = Op.delete(NSG).at(minute(30));
+            feed(h, delete);
+            feed(h, created(List.of(HTTPS)));
+            h.processElement2(new StreamRecord<>(deletionFinding(delete)));
+
+            assertThat(output(h)).singleElement().satisfies(f -> {
+                assertThat(f.details().restore().securityRules()).hasSize(1);
+                assertThat(FindingDocument.version(f)).isEqualTo(1);
+            });
+        }
+    }
+
+    @Test
+    void shouldKeepWhatADeletionFoundAcrossARestoreFromASavepoint() throws Exception {
+        OperatorSubtaskState savepoint;
+        Op delete = Op.delete(NSG).at(minute(30));
+        try (var h = harness(NsgDefinitionTracker.DEFAULT_CAP_BYTES)) {
+            h.open();
+            feed(h, delete);
+            h.processElement2(new StreamRecord<>(deletionFinding(delete)));
+            savepoint = h.snapshot(1L, 1L);
+        }
+        try (var h = harness(NsgDefinitionTracker.DEFAULT_CAP_BYTES)) {
+            h.initializeState(savepoint);
+            h.open();
+            feed(h, created(List.of(HTTPS)));
+
+            assertThat(output(h)).singleElement().satisfies(f -> {
+                assertThat(f.details().restore().securityRules()).extracting(NsgSecurityRule::name).containsExactly("allow-https");
+                assertThat(FindingDocument.version(f)).isEqualTo(2);
+            });
+        }
+    }
+
+    @Test
+    void shouldForgetWhatADeletionFoundOnceTheSnapshotTtlHasPassed() throws Exception {
+        try (var h = harness(NsgDefinitionTracker.DEFAULT_CAP_BYTES)) {
+            h.open();
+            h.setStateTtlProcessingTime(0);
+            Op delete = Op.delete(NSG).at(minute(30));
+            feed(h, delete);
+            h.processElement2(new StreamRecord<>(deletionFinding(delete)));
+            h.setStateTtlProcessingTime(SNAPSHOT_TTL.toMillis() + 1);
+            feed(h, created(List.of(HTTPS)));
+
+            assertThat(output(h)).singleElement().satisfies(f -> assertThat(f.message()).endsWith(NsgRestores.NOTHING_KNOWN));
+        }
+    }
+
+    @Test
+    void shouldSendAFindingThatWaitedForItsDeletionAgainWhenTheEarlierWriteArrives() throws Exception {
+        try (var h = harness(NsgDefinitionTracker.DEFAULT_CAP_BYTES)) {
+            h.open();
+            Op delete = Op.delete(NSG).at(minute(30));
+            h.processElement2(new StreamRecord<>(deletionFinding(delete), minute(30).toEpochMilli()));
+            feed(h, delete);
+            feed(h, created(List.of(HTTPS)));
+
+            List<Finding> out = output(h);
+            assertThat(out).extracting(FindingDocument::version).containsExactly(1L, 2L);
+            assertThat(out.get(0).message()).endsWith(NsgRestores.NOTHING_KNOWN);
+            assertThat(out.get(1).details().restore().securityRules()).extracting(NsgSecurityRule::name).containsExactly("allow-https");
+        }
     }
 }

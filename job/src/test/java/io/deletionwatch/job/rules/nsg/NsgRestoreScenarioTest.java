@@ -131,4 +131,76 @@ class NsgRestoreScenarioTest {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("allow-https", List.of("443")));
         assertThat(restore.lastSeen()).isEqualTo(minute(10));
     }
+
+    /**
+     * Created with two rules, attached to a subnet (its Start row), detached, deleted; then an
+     * unrelated write that moves event time past the deletion, so that the sequence rule fires.
+     * The NSG's write comes first, or last: after the findings of its deletion.
+     */
+    private static List<io.deletionwatch.job.testing.ActivityRecords> createdDetachedDeleted(boolean writeLast) {
+        Op written = Op.write(NSG).at(minute(0)).created()
+                .response(NsgBodiesForRestore.nsg("westeurope", Map.of("env", "prod"), List.of(HTTPS, SSH), List.of(), List.of()));
+        List<Op> ops = new ArrayList<>(List.of(
+                Op.write(SUBNET).at(minute(4)).request(TestBodies.subnet("web", NSG)),
+                Op.write(SUBNET).at(minute(20)).request(TestBodies.subnet("web", null)),
+                Op.delete(NSG).at(minute(30)),
+                Op.write(Ids.vm("rg-app", "vm-1")).at(minute(40))));
+        ops.add(writeLast ? ops.size() : 0, written);
+        return Op.rows(ops.toArray(Op[]::new));
+    }
+
+    private static final List<String> DELETION_RULES = List.of("nsg-deleted", "nsg-disassociated-then-deleted");
+
+    @Test
+    void shouldSendTheDeletionFindingsAgainWithTheDefinitionWhenTheEarlierWriteArrivesAfterThem() throws Exception {
+        List<io.deletionwatch.job.testing.ActivityRecords> rows = createdDetachedDeleted(true);
+        // the NSG's write (its Start and Success rows) only once both findings are out
+        PipelineHarness.Result adversarial =
+                PipelineHarness.runHolding(DetectionConfig.defaults(), rows, rows.size() - 2, DELETION_RULES);
+        PipelineHarness.Result inOrder = PipelineHarness.run(DetectionConfig.defaults(), createdDetachedDeleted(false));
+
+        for (String rule : DELETION_RULES) {
+            List<Finding> versions = adversarial.of(rule);
+            assertThat(versions).as(rule).hasSize(2);
+            Finding first = versions.get(0);
+            assertThat(first.details().restore()).isNull();
+            assertThat(first.message()).endsWith("; no earlier definition seen");
+            Finding last = versions.get(1);
+            assertThat(last.id()).isEqualTo(first.id());
+            assertThat(FindingDocument.version(last)).isEqualTo(FindingDocument.version(first) + 1);
+            assertThat(last.severity()).isEqualTo(first.severity());
+            assertThat(last.message())
+                    .isEqualTo(first.message().replace("; no earlier definition seen", "")
+                            + "; its last known definition (2 security rules, written " + minute(0) + ") is in deletion_watch.restore");
+            NsgRestore restore = last.details().restore();
+            assertThat(restore.securityRules()).extracting(NsgSecurityRule::name).containsExactly("allow-https", "allow-ssh");
+            assertThat(restore.location()).isEqualTo("westeurope");
+            assertThat(restore.tags()).isEqualTo(Map.of("env", "prod"));
+            assertThat(restore.lastSeen()).isEqualTo(minute(0));
+            assertThat(restore.subnets()).isEqualTo(rule.equals("nsg-deleted") ? List.of() : List.of(SUBNET));
+            // what the sink keeps is what the usual order gives, version aside
+            assertThat(inOrder.of(rule)).as(rule).singleElement()
+                    .satisfies(f -> assertThat(withoutVersion(last)).isEqualTo(withoutVersion(f)));
+        }
+        assertThat(adversarial.of("nsg-deleted")).extracting(FindingDocument::version).containsExactly(1L, 2L);
+        assertThat(adversarial.of("nsg-disassociated-then-deleted")).extracting(FindingDocument::version).containsExactly(2L, 3L);
+    }
+
+    @Test
+    void shouldSendEachDeletionFindingOnceWhenTheWritesComeFirst() throws Exception {
+        PipelineHarness.Result result = PipelineHarness.run(DetectionConfig.defaults(), lifeAndDeath());
+
+        for (String rule : DELETION_RULES) {
+            assertThat(result.of(rule)).as(rule).singleElement()
+                    .satisfies(f -> assertThat(f.revision()).isZero());
+        }
+        assertThat(FindingDocument.version(result.of("nsg-deleted").get(0))).isEqualTo(1);
+    }
+
+    private static com.fasterxml.jackson.databind.node.ObjectNode withoutVersion(Finding f) {
+        var doc = FindingDocument.toJson(f);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) doc.get("deletion_watch")).remove("version");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) doc.get("event")).remove("created");
+        return doc;
+    }
 }
