@@ -17,18 +17,7 @@ public final class EventHubsAmqpClients {
 
     /** The event hub read: the options' one, else the connection string's EntityPath. */
     static String eventHub(EventHubsAmqpOptions options, EventHubsConnectionString connection) {
-        String entityPath = connection.entityPath().orElse(null);
-        if (entityPath != null
-                && options.eventHub() != null
-                && !options.eventHub().equalsIgnoreCase(entityPath)) {
-            throw new IllegalArgumentException(
-                    "the connection string is scoped to event hub '"
-                            + entityPath
-                            + "' (EntityPath) but the event hub to read is '"
-                            + options.eventHub()
-                            + "'");
-        }
-        String hub = options.eventHub() != null ? options.eventHub() : entityPath;
+        String hub = connection.eventHub(options.eventHub(), null, "the event hub to read is");
         if (hub == null) {
             throw new IllegalArgumentException(
                     "give the event hub to read, e.g. insights-activity-logs, or a connection"

@@ -287,6 +287,23 @@ public final class EventHubsConnectionString {
     }
 
     /**
+     * The event hub to use: {@code requested}, else {@link #entityPath()}, else {@code fallback}
+     * (null when there is none). Event hub names are case-insensitive.
+     *
+     * @param requestedAs how the message names where {@code requested} came from, e.g. {@code
+     *     "--topic is"}
+     * @throws IllegalArgumentException when {@code requested} is not the EntityPath
+     */
+    public String eventHub(String requested, String fallback, String requestedAs) {
+        if (entityPath != null && requested != null && !requested.equalsIgnoreCase(entityPath)) {
+            throw new IllegalArgumentException(
+                    "the connection string is scoped to event hub '" + entityPath + "' (EntityPath) but "
+                            + requestedAs + " '" + requested + "'");
+        }
+        return requested != null ? requested : entityPath != null ? entityPath : fallback;
+    }
+
+    /**
      * The {@code sasl.jaas.config} value for the Kafka endpoint: user {@code $ConnectionString},
      * the whole connection string as password. It holds the secret: never log it.
      */

@@ -257,12 +257,7 @@ final class ReplayCommand implements Callable<Integer> {
 
     /** The event hub: --topic, else the connection string's EntityPath, else the default. */
     private String hub(EventHubsConnectionString connectionString) {
-        String entityPath = connectionString.entityPath().orElse(null);
-        if (entityPath != null && topic != null && !topic.equalsIgnoreCase(entityPath)) {
-            throw new IllegalArgumentException(
-                    "the connection string is scoped to event hub '" + entityPath + "' (EntityPath) but --topic is '" + topic + "'");
-        }
-        return topic != null ? topic : entityPath != null ? entityPath : DEFAULT_TOPIC;
+        return connectionString.eventHub(topic, DEFAULT_TOPIC, "--topic is");
     }
 
     private int publishOverAmqp(PrintWriter err, AmqpConnection connection) throws Exception {

@@ -292,12 +292,7 @@ final class RunCommand implements Callable<Integer> {
         refuseKafkaOptions();
         EventHubsConnectionString connectionString =
                 KafkaSecrets.connectionString(connectionStringFile, env, "");
-        String entityPath = connectionString.entityPath().orElse(null);
-        if (entityPath != null && topic != null && !topic.equalsIgnoreCase(entityPath)) {
-            throw new IllegalArgumentException(
-                    "the connection string is scoped to event hub '" + entityPath + "' (EntityPath) but --topic is '" + topic + "'");
-        }
-        String hub = topic != null ? topic : entityPath != null ? entityPath : "insights-activity-logs";
+        String hub = connectionString.eventHub(topic, ReplayCommand.DEFAULT_TOPIC, "--topic is");
         EventHubsAmqpOptions amqp =
                 EventHubsAmqpOptions.defaults(hub)
                         .withConsumerGroup(consumerGroup != null ? consumerGroup : EventHubsAmqpOptions.DEFAULT_CONSUMER_GROUP)
