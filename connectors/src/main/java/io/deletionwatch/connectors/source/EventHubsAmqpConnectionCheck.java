@@ -111,27 +111,12 @@ public final class EventHubsAmqpConnectionCheck {
             }
         }
         return new IllegalArgumentException(
-                "cannot connect to Event Hubs at " + address + ": " + rootMessage(cause));
+                "cannot connect to Event Hubs at " + address + ": " + KafkaConnectionCheck.rootMessage(cause));
     }
 
     static IllegalArgumentException unreachable(String address, Duration timeout) {
         return new IllegalArgumentException(
-                "cannot reach Event Hubs at " + address + " within " + seconds(timeout)
+                "cannot reach Event Hubs at " + address + " within " + KafkaConnectionCheck.seconds(timeout)
                         + " (is it up, and are the host and port right?)");
-    }
-
-    private static String seconds(Duration timeout) {
-        return timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + " s" : timeout.toMillis() + " ms";
-    }
-
-    /** The deepest message: the SDK wraps socket errors a few times. */
-    private static String rootMessage(Throwable e) {
-        String message = e.getMessage();
-        for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
-            if (t.getMessage() != null) {
-                message = t.getMessage();
-            }
-        }
-        return message != null ? message : e.getClass().getSimpleName();
     }
 }

@@ -112,13 +112,15 @@ public final class KafkaConnectionCheck {
         return new IllegalArgumentException(message);
     }
 
-    private static String seconds(Duration timeout) {
+    /** A time-out as a message says it: {@code 30 s}, or {@code 1500 ms}. */
+    static String seconds(Duration timeout) {
         return timeout.toMillis() % 1000 == 0
                 ? timeout.toSeconds() + " s"
                 : timeout.toMillis() + " ms";
     }
 
-    private static String rootMessage(Throwable e) {
+    /** The deepest cause's message: clients wrap socket errors a few times. */
+    static String rootMessage(Throwable e) {
         Throwable root = e;
         String message = e.getMessage();
         while (root.getCause() != null && root.getCause() != root) {
