@@ -20,24 +20,9 @@ final class ElasticAzureFields {
     private ElasticAzureFields() {}
 
     /**
-     * {@code event.action}: the operation as the Activity Log gave it, taken from the finding's
-     * evidence (its last row of that operation); the lower-cased form when no row has it.
+     * The last evidence row of the finding's own operation: its operation as the Activity Log
+     * spelt it is {@code event.action}, its phase Elastic's result type. Null when no row has it.
      */
-    static String action(Finding finding) {
-        String action = finding.action();
-        if (action == null) {
-            return null;
-        }
-        String asReceived = action;
-        for (Evidence e : finding.evidence()) {
-            if (e.operation() != null && e.operation().equalsIgnoreCase(action)) {
-                asReceived = e.operation();
-            }
-        }
-        return asReceived;
-    }
-
-    /** The last evidence row of the finding's own operation: its phase is Elastic's result type. */
     static Evidence primary(Finding finding) {
         Evidence primary = null;
         for (Evidence e : finding.evidence()) {
@@ -46,6 +31,11 @@ final class ElasticAzureFields {
             }
         }
         return primary;
+    }
+
+    /** {@code event.action}: the primary row's operation as received, else the lower-cased form. */
+    static String action(Finding finding, Evidence primary) {
+        return primary != null ? primary.operation() : finding.action();
     }
 
     /** A UPN split as Elastic splits it: {@code user.name} its local part, {@code user.domain} the rest. */

@@ -69,7 +69,9 @@ public final class FindingDocument {
         event.put("kind", "alert");
         event.put("id", f.id());
         event.put("created", f.created().toString());
-        putIfPresent(event, "action", ElasticAzureFields.action(f));
+        Evidence primary = ElasticAzureFields.primary(f);
+        String action = ElasticAzureFields.action(f, primary);
+        putIfPresent(event, "action", action);
         event.put("outcome", f.outcome());
         strings(event.putArray("category"), f.rule().eventCategory());
         strings(event.putArray("type"), f.rule().eventType());
@@ -153,8 +155,7 @@ public final class FindingDocument {
             }
         }
         ObjectNode activityLog = azure.putObject("activitylogs");
-        putIfPresent(activityLog, "operation_name", ElasticAzureFields.action(f));
-        Evidence primary = ElasticAzureFields.primary(f);
+        putIfPresent(activityLog, "operation_name", action);
         putIfPresent(activityLog, "result_type", primary == null ? null : primary.phase());
         if (caller.appId() != null) {
             activityLog.putObject("identity").putObject("claims").put("appid", caller.appId());
