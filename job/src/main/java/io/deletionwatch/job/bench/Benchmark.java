@@ -81,14 +81,23 @@ public final class Benchmark {
         envelopes = null;
 
         EndToEndStage.Result e2e;
+        EndToEndStage.Result e2eP1;
         AmqpEndToEndStage.Result amqp;
         LatencyStage.Result latency;
         step(out, started, "starting a Kafka broker and an Elasticsearch node");
         try (LocalServers servers = LocalServers.start()) {
-            step(out, started, "end to end: Kafka -> job -> Elasticsearch");
-            e2e = EndToEndStage.run(servers, log, config, s.parallelism(), Duration.ofMinutes(10));
+            step(out, started, "end to end: publishing to a %d-partition topic", EndToEndStage.PARTITIONS);
+            double published = EndToEndStage.publish(servers, log, "bench-e2e");
+            // As the pipeline stage does: a first run warms the JIT up for the Kafka client's code.
+            step(out, started, "end to end: a warm-up run");
+            EndToEndStage.run(servers, log, "bench-e2e", published, "e2e_warmup", config, s.parallelism(), Duration.ofMinutes(10));
+            step(out, started, "end to end: Kafka -> job -> Elasticsearch, parallelism %d", s.parallelism());
+            e2e = EndToEndStage.run(servers, log, "bench-e2e", published, "e2e", config, s.parallelism(), Duration.ofMinutes(10));
             step(out, started, "  %,.0f records/s (published at %,.0f records/s); recall %s",
                     e2e.recordsPerSecond(), e2e.publishRecordsPerSecond(), e2e.recall());
+            step(out, started, "end to end: Kafka -> job -> Elasticsearch, parallelism 1");
+            e2eP1 = EndToEndStage.run(servers, log, "bench-e2e", published, "e2e_p1", config, 1, Duration.ofMinutes(10));
+            step(out, started, "  %,.0f records/s; recall %s", e2eP1.recordsPerSecond(), e2eP1.recall());
             step(out, started, "end to end over AMQP: Event Hubs test endpoint -> job -> Elasticsearch");
             amqp = AmqpEndToEndStage.run(servers, log, config, s.parallelism(), Duration.ofMinutes(10));
             step(out, started, "  %,.0f records/s; recall %s", amqp.recordsPerSecond(), amqp.recall());
@@ -136,9 +145,11 @@ public final class Benchmark {
                 e2e.recall().foundOnce(),
                 latency.recall().foundOnce(),
                 pipeline.recall().unexpected() + e2e.recall().unexpected() + latency.recall().unexpected()
-                        + amqp.recall().unexpected(),
+                        + amqp.recall().unexpected() + e2eP1.recall().unexpected(),
                 amqp.recordsPerSecond(),
-                amqp.recall().foundOnce());
+                amqp.recall().foundOnce(),
+                e2eP1.recordsPerSecond(),
+                e2eP1.recall().foundOnce());
         write(outputDir, report);
         step(out, started, "done; report, JSON and chart in %s", outputDir);
         return report;

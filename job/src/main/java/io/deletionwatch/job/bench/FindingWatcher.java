@@ -7,11 +7,14 @@ import co.elastic.clients.elasticsearch.core.SearchRequest;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.deletionwatch.connectors.elasticsearch.ElasticsearchClients;
+import io.deletionwatch.connectors.elasticsearch.ElasticsearchSinkOptions;
 import io.deletionwatch.connectors.elasticsearch.SearchWhenReady;
 import io.deletionwatch.job.bench.ActivityLogGenerator.ExpectedFinding;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -100,6 +103,22 @@ final class FindingWatcher implements AutoCloseable {
             if (first != null) {
                 searchableAt.putIfAbsent(first, now);
             }
+        }
+    }
+
+    /**
+     * The recall of a run whose findings are all written: waits up to a minute for every expected
+     * finding, then looks once more for duplicates and strays.
+     */
+    static Recall.Result recallOf(ElasticsearchSinkOptions sink, String dataStream, List<ExpectedFinding> expected)
+            throws Exception {
+        ElasticsearchClient client = ElasticsearchClients.create(sink);
+        try (FindingWatcher watcher = new FindingWatcher(client, dataStream, new Recall(expected), Duration.ofMillis(250))) {
+            watcher.awaitAll(expected.size(), Duration.ofSeconds(60));
+            watcher.poll();
+            return watcher.recall();
+        } finally {
+            ElasticsearchClients.close(client);
         }
     }
 

@@ -8,7 +8,6 @@ import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -20,7 +19,6 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  */
 final class InMemory {
     private static final Map<String, List<KafkaRecord>> LOGS = new ConcurrentHashMap<>();
-    private static final Map<String, AtomicLong> FIRST_READ_NANOS = new ConcurrentHashMap<>();
     private static final Map<String, Queue<Finding>> FINDINGS = new ConcurrentHashMap<>();
 
     private InMemory() {}
@@ -28,14 +26,8 @@ final class InMemory {
     static String register(List<KafkaRecord> records) {
         String name = UUID.randomUUID().toString();
         LOGS.put(name, records);
-        FIRST_READ_NANOS.put(name, new AtomicLong());
         FINDINGS.put(name, new ConcurrentLinkedQueue<>());
         return name;
-    }
-
-    /** When the source read the first record (System.nanoTime), 0 before. */
-    static long firstReadNanos(String name) {
-        return FIRST_READ_NANOS.get(name).get();
     }
 
     static List<Finding> findings(String name) {
@@ -44,18 +36,12 @@ final class InMemory {
 
     static void forget(String name) {
         LOGS.remove(name);
-        FIRST_READ_NANOS.remove(name);
         FINDINGS.remove(name);
     }
 
     /** The registered log, for {@link InMemorySource}'s readers. */
     static List<KafkaRecord> log(String name) {
         return LOGS.get(name);
-    }
-
-    /** Notes the first read (only the first call counts). */
-    static void markFirstRead(String name) {
-        FIRST_READ_NANOS.get(name).compareAndSet(0, System.nanoTime());
     }
 
     /** Keeps the findings (a handful) for the recall check. */

@@ -198,7 +198,6 @@ final class InMemorySource
                 }
                 next = current.next();
                 output = readerOutput.createOutputForSplit(current.splitId());
-                InMemory.markFirstRead(name);
             }
             int index = current.partition() + next * partitions;
             if (index >= log.size()) {

@@ -9,7 +9,9 @@ import io.deletionwatch.job.parsing.ParsedRecord;
 import io.deletionwatch.job.pipeline.DeletionWatchPipeline;
 import io.deletionwatch.job.pipeline.Inputs;
 import io.deletionwatch.job.rules.Rules;
+import java.time.Duration;
 import java.util.List;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
@@ -40,7 +42,8 @@ final class PipelineStage {
             throws Exception {
         String name = InMemory.register(envelopes);
         try {
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            Configuration flink = new Configuration();
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
             env.setParallelism(parallelism);
             // Parsed inside a parallel source with per-partition watermarks, as the Kafka source
             // does in production: one partition per parser, nothing raw between tasks.
@@ -56,9 +59,7 @@ final class PipelineStage {
                     DeletionWatchPipeline.build(parsed, Rules.all(config), config);
             outputs.findings().sinkTo(new InMemory.FindingSink(name)).uid("findings-sink").name("Findings (kept for recall)");
             outputs.deadLetters().sinkTo(new DiscardingSink<>()).uid("dead-letter-sink").name("Dead letters (discarded)");
-            env.execute("deletion-watch bench: pipeline");
-            long end = System.nanoTime();
-            double seconds = (end - InMemory.firstReadNanos(name)) / 1e9;
+            double seconds = BoundedJob.execute(env, flink, "deletion-watch bench: pipeline", Duration.ofMinutes(10));
             Recall recall = new Recall(log.expected());
             for (Finding f : InMemory.findings(name)) {
                 recall.observe(

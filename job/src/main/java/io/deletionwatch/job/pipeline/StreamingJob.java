@@ -20,6 +20,7 @@ import io.deletionwatch.job.rules.DetectionRule;
 import java.util.List;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import java.time.Duration;
 import org.apache.flink.configuration.ExecutionOptions;
@@ -59,23 +60,36 @@ public final class StreamingJob {
          * @param connectionString the Event Hubs connection string, or null for plain Kafka
          */
         public static Input kafka(KafkaSourceOptions kafka, EventHubsConnectionString connectionString, DetectionConfig config) {
-            KafkaSource<ParsedRecord> source =
-                    EventHubsSource.builder(
-                                    kafka,
-                                    connectionString,
-                                    new ActivityLogDeserializer(new ActivityLogParser(config.maxRecordBytes())))
-                            .build();
+            return kafka(kafkaSource(kafka, connectionString, config).build());
+        }
+
+        /** The Kafka source, built by the caller from {@link #kafkaSource} (the benchmark bounds it). */
+        public static Input kafka(KafkaSource<ParsedRecord> source) {
             return new Input(source, "eventhubs-source");
+        }
+
+        /** The Kafka source's builder, parsing inside the source. */
+        public static KafkaSourceBuilder<ParsedRecord> kafkaSource(
+                KafkaSourceOptions kafka, EventHubsConnectionString connectionString, DetectionConfig config) {
+            return EventHubsSource.builder(
+                    kafka, connectionString, new ActivityLogDeserializer(new ActivityLogParser(config.maxRecordBytes())));
         }
 
         /** @param connectionString read from the environment or a file (the job carries only where) */
         public static Input amqp(EventHubsAmqpOptions amqp, EventHubsConnectionString connectionString, DetectionConfig config) {
-            EventHubsAmqpSource<ParsedRecord> source =
-                    EventHubsAmqpSource.create(
-                            amqp,
-                            connectionString,
-                            new ActivityLogAmqpDeserializer(new ActivityLogParser(config.maxRecordBytes())));
+            return amqp(amqpSource(amqp, connectionString, config));
+        }
+
+        /** The AMQP source, made by {@link #amqpSource} (the benchmark bounds it). */
+        public static Input amqp(EventHubsAmqpSource<ParsedRecord> source) {
             return new Input(source, "eventhubs-amqp-source");
+        }
+
+        /** The AMQP source, parsing inside the source. */
+        public static EventHubsAmqpSource<ParsedRecord> amqpSource(
+                EventHubsAmqpOptions amqp, EventHubsConnectionString connectionString, DetectionConfig config) {
+            return EventHubsAmqpSource.create(
+                    amqp, connectionString, new ActivityLogAmqpDeserializer(new ActivityLogParser(config.maxRecordBytes())));
         }
     }
 

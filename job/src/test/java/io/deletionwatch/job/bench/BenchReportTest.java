@@ -12,7 +12,7 @@ class BenchReportTest {
         return new BenchReport("quick", "2 cores", 60_000, 1_510, 0.97, 2_000,
                 100_000, 180_000, 90_000, 72_000, 5_000,
                 Percentiles.of(List.of(300L, 400L, 900L)), sequence, 50,
-                30_000, 700.4, 900.6, true, 22, 22, 21, 22, 1, 54_000, 22);
+                30_000, 700.4, 900.6, true, 22, 22, 21, 22, 1, 54_000, 22, 40_500, 20);
     }
 
     @Test
@@ -25,6 +25,10 @@ class BenchReportTest {
                 "incidents_expected", "incidents_found");
         assertThat(json.get("pipeline_to_parse_ratio").asDouble()).isEqualTo(0.5);
         assertThat(json.get("e2e_to_parse_ratio").asDouble()).isEqualTo(0.4);
+        assertThat(json.get("e2e_p1_eps").asLong()).isEqualTo(40_500);
+        assertThat(json.get("e2e_p1_incidents_found").asInt()).isEqualTo(20);
+        // 72 000 records/s at parallelism 2 against the 27 000 of a 40-unit Standard namespace
+        assertThat(json.get("e2e_headroom_vs_27000_eps").asDouble()).isEqualTo(2.667);
         assertThat(json.get("e2e_amqp_eps").asLong()).isEqualTo(54_000);
         assertThat(json.get("e2e_amqp_to_parse_ratio").asDouble()).isEqualTo(0.3);
         assertThat(json.get("e2e_amqp_incidents_found").asInt()).isEqualTo(22);
@@ -52,6 +56,8 @@ class BenchReportTest {
         assertThat(table).containsPattern("ratio to the 2-thread ceiling +0\\.50 +>= 0\\.50 yes");
         assertThat(table).containsPattern("sequence/burst p99 / max \\(ms\\) +3,500 / 3,500 +< 3000 NO");
         assertThat(table).containsPattern("findings for no injected incident +1 +0 NO");
+        assertThat(table).containsPattern("headroom over 27,000 records/s \\(40 TU\\) +2\\.7 x +>= 3 NO");
+        assertThat(table).containsPattern("recall: end to end at parallelism 1 +20/22 +all NO");
     }
 
     @Test

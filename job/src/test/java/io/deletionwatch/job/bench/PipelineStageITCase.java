@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The benchmark's pipeline stage finds every injected incident exactly once, and nothing else. */
+/** The benchmark's pipeline stage finds every injected incident exactly once, and nothing else, and has a rate. */
 class PipelineStageITCase {
     @Test
     void findsEveryInjectedIncidentExactlyOnce() throws Exception {
@@ -25,5 +25,7 @@ class PipelineStageITCase {
         PipelineStage.Result result = PipelineStage.run(log, envelopes, config, 2);
 
         assertThat(result.recall()).isEqualTo(new Recall.Result(11, 11, 0, 0, 0));
+        // timed by the job's own task timestamps (first running to last finished): a number, never n/a
+        assertThat(result.recordsPerSecond()).isFinite().isPositive();
     }
 }

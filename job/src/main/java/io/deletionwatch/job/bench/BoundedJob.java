@@ -1,0 +1,110 @@
+package io.deletionwatch.job.bench;
+
+import io.deletionwatch.connectors.elasticsearch.ElasticsearchSinkOptions;
+import io.deletionwatch.job.config.DetectionConfig;
+import io.deletionwatch.job.pipeline.StreamingJob;
+import io.deletionwatch.job.rules.Rules;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.runtime.execution.ExecutionState;
+import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
+import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
+import org.apache.flink.runtime.jobmaster.JobResult;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Runs a bounded job on a MiniCluster of its own in this JVM and times it by the job's own task
+ * timestamps: from the first task running (deployment and state set-up are not counted) to the
+ * last task finished, when the source has read everything and the sinks have written it. Nothing
+ * polls, and no checkpoint is needed to see progress by, so checkpoints stay at their production
+ * interval.
+ */
+final class BoundedJob {
+    /** {@code run}'s default checkpoint interval. */
+    static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(30);
+
+    private BoundedJob() {}
+
+    /**
+     * The production job ({@link StreamingJob#define}) over a bounded input, with {@code run}'s
+     * checkpoint interval and buffer timeout.
+     *
+     * @return seconds from the first task running to the last task finished
+     */
+    static double runStreamingJob(
+            String name,
+            StreamingJob.Input input,
+            ElasticsearchSinkOptions sink,
+            DetectionConfig config,
+            int parallelism,
+            Duration timeout)
+            throws Exception {
+        Path checkpoints = Files.createTempDirectory("deletion-watch-bench-" + name);
+        try {
+            Configuration flink = KafkaJob.fileCheckpoints(checkpoints);
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+            env.setParallelism(parallelism);
+            env.enableCheckpointing(CHECKPOINT_INTERVAL.toMillis());
+            StreamingJob.bufferTimeoutUnlessConfigured(env); // as `run` does
+            StreamingJob.define(env, input, sink, Rules.all(config), config);
+            return execute(env, flink, "deletion-watch bench: " + name, timeout);
+        } finally {
+            StateStage.deleteTree(checkpoints);
+        }
+    }
+
+    /**
+     * Runs the job defined in {@code env} to its end.
+     *
+     * @param flink the configuration {@code env} was made with, for the cluster
+     * @return seconds from the first task running to the last task finished
+     * @throws Exception the job's failure, or a timeout
+     */
+    static double execute(StreamExecutionEnvironment env, Configuration flink, String name, Duration timeout)
+            throws Exception {
+        flink = new Configuration(flink);
+        flink.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        flink.set(RestOptions.ADDRESS, "127.0.0.1");
+        flink.set(RestOptions.BIND_PORT, "0");
+        try (MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
+                .setConfiguration(flink)
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(env.getParallelism())
+                .build())) {
+            cluster.start();
+            org.apache.flink.streaming.api.graph.StreamGraph graph = env.getStreamGraph();
+            graph.setJobName(name);
+            JobID id = cluster.submitJob(graph).get().getJobID();
+            JobResult result = cluster.requestJobResult(id).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!result.isSuccess()) {
+                throw new IllegalStateException(
+                        "the benchmark job " + name + " failed", result.getSerializedThrowable().orElse(null));
+            }
+            return seconds(cluster.getArchivedExecutionGraph(id).get());
+        }
+    }
+
+    /** From the first task running to the last task finished. */
+    static double seconds(AccessExecutionGraph graph) {
+        long firstRunning = Long.MAX_VALUE;
+        long lastFinished = 0;
+        for (AccessExecutionVertex task : graph.getAllExecutionVertices()) {
+            long running = task.getStateTimestamp(ExecutionState.RUNNING);
+            if (running > 0) {
+                firstRunning = Math.min(firstRunning, running);
+            }
+            lastFinished = Math.max(lastFinished, task.getStateTimestamp(ExecutionState.FINISHED));
+        }
+        if (firstRunning == Long.MAX_VALUE || lastFinished < firstRunning) {
+            throw new IllegalStateException("the job's tasks have no running and finished times");
+        }
+        return (lastFinished - firstRunning) / 1000.0;
+    }
+}
