@@ -24,11 +24,9 @@ final class AmqpEndToEndStage {
     static final int PARTITIONS = 2;
     private static final String HUB = "bench-amqp";
 
-    record Result(double recordsPerSecond, Recall.Result recall) {}
-
     private AmqpEndToEndStage() {}
 
-    static Result run(LocalServers servers, GeneratedLog log, DetectionConfig config, int parallelism, Duration timeout)
+    static EndToEndStage.Result run(LocalServers servers, GeneratedLog log, DetectionConfig config, int parallelism, Duration timeout)
             throws Exception {
         Path secrets = Files.createTempDirectory("deletion-watch-bench-amqp");
         try (EventHubsEndpoint endpoint = EventHubsEndpoint.builder().eventHub(HUB, PARTITIONS).start()) {
@@ -55,7 +53,7 @@ final class AmqpEndToEndStage {
             ElasticsearchSinkOptions sink =
                     ElasticsearchSinkOptions.builder().hosts(servers.elasticsearch.httpUrl()).dataStream(dataStream).build();
             double seconds = BoundedJob.runStreamingJob("amqp", input, sink, config, parallelism, timeout);
-            return new Result(log.records() / seconds, FindingWatcher.recallOf(sink, dataStream, log.expected()));
+            return new EndToEndStage.Result(log.records() / seconds, FindingWatcher.recallOf(sink, dataStream, log.expected()));
         } finally {
             StateStage.deleteTree(secrets);
         }

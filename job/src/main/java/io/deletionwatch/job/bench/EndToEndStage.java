@@ -21,7 +21,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 final class EndToEndStage {
     static final int PARTITIONS = 2;
 
-    record Result(double recordsPerSecond, double publishRecordsPerSecond, Recall.Result recall) {}
+    /** What one end-to-end run measured (the AMQP stage's too). */
+    record Result(double recordsPerSecond, Recall.Result recall) {}
 
     private EndToEndStage() {}
 
@@ -45,7 +46,7 @@ final class EndToEndStage {
      *
      * @param name names the consumer group and the findings data stream
      */
-    static Result run(LocalServers servers, GeneratedLog log, String topic, double publishRate, String name,
+    static Result run(LocalServers servers, GeneratedLog log, String topic, String name,
             DetectionConfig config, int parallelism, Duration timeout) throws Exception {
         String dataStream = "logs-deletion_watch.findings-bench_" + name;
         StreamingJob.Input input = StreamingJob.Input.kafka(
@@ -64,6 +65,6 @@ final class EndToEndStage {
         ElasticsearchSinkOptions sink =
                 ElasticsearchSinkOptions.builder().hosts(servers.elasticsearch.httpUrl()).dataStream(dataStream).build();
         double seconds = BoundedJob.runStreamingJob(name, input, sink, config, parallelism, timeout);
-        return new Result(log.records() / seconds, publishRate, FindingWatcher.recallOf(sink, dataStream, log.expected()));
+        return new Result(log.records() / seconds, FindingWatcher.recallOf(sink, dataStream, log.expected()));
     }
 }
