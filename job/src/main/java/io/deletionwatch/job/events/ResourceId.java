@@ -30,14 +30,17 @@ public record ResourceId(
             trimmed = trimmed.substring(0, trimmed.length() - 1);
         }
         String key = trimmed.toLowerCase(Locale.ROOT);
-        String[] parts = trimmed.startsWith("/") ? trimmed.substring(1).split("/") : trimmed.split("/");
+        // Lower-casing never adds or removes a '/', so the two splits have the same segments:
+        // the matching reads the lower-case ones, the group and name keep the case they came in.
+        String[] parts = segments(trimmed);
+        String[] lower = segments(key);
         String subscription = null;
         String group = null;
         int providersAt = -1;
         for (int i = 0; i + 1 < parts.length; i++) {
-            String segment = parts[i].toLowerCase(Locale.ROOT);
+            String segment = lower[i];
             if (segment.equals("subscriptions") && subscription == null) {
-                subscription = parts[i + 1].toLowerCase(Locale.ROOT);
+                subscription = lower[i + 1];
             } else if (segment.equals("resourcegroups") && group == null) {
                 group = parts[i + 1];
             } else if (segment.equals("providers")) {
@@ -48,15 +51,11 @@ public record ResourceId(
         String provider;
         String type;
         if (providersAt >= 0 && providersAt + 2 < parts.length) {
-            provider = parts[providersAt + 1].toLowerCase(Locale.ROOT);
-            StringBuilder types = new StringBuilder();
-            for (int i = providersAt + 2; i < parts.length; i += 2) {
-                if (types.length() > 0) {
-                    types.append('/');
-                }
-                types.append(parts[i].toLowerCase(Locale.ROOT));
+            provider = lower[providersAt + 1];
+            type = lower[providersAt + 2];
+            for (int i = providersAt + 4; i < parts.length; i += 2) {
+                type = type + "/" + lower[i];
             }
-            type = types.toString();
         } else if (group != null && parts.length == 4) {
             provider = "microsoft.resources";
             type = "resourcegroups";
@@ -70,6 +69,32 @@ public record ResourceId(
         return new ResourceId(trimmed, key, subscription, group, provider, type, name);
     }
 
+    /** The id's segments after a leading '/': {@code String.split("/")} without its costs. */
+    static String[] segments(String id) {
+        int from = id.startsWith("/") ? 1 : 0;
+        int count = 1;
+        for (int i = from; i < id.length(); i++) {
+            if (id.charAt(i) == '/') {
+                count++;
+            }
+        }
+        String[] parts = new String[count];
+        int n = 0;
+        int start = from;
+        for (int i = from; i <= id.length(); i++) {
+            if (i == id.length() || id.charAt(i) == '/') {
+                parts[n++] = id.substring(start, i);
+                start = i + 1;
+            }
+        }
+        // like split, drop trailing empty segments (but keep one of an empty id)
+        int length = count;
+        while (length > 1 && parts[length - 1].isEmpty()) {
+            length--;
+        }
+        return length == count ? parts : java.util.Arrays.copyOf(parts, length);
+    }
+
     /** The provider and type, e.g. {@code microsoft.network/networksecuritygroups}, or null. */
     public String fullType() {
         return provider == null ? null : provider + "/" + type;
@@ -77,6 +102,11 @@ public record ResourceId(
 
     /** Whether this is a resource of the given full type, e.g. {@code microsoft.network/networkinterfaces}. */
     public boolean isOfType(String fullType) {
-        return fullType.equals(fullType());
+        // every rule asks this of every event: compare in place rather than build fullType()
+        return provider != null
+                && fullType.length() == provider.length() + 1 + type.length()
+                && fullType.startsWith(provider)
+                && fullType.charAt(provider.length()) == '/'
+                && fullType.endsWith(type);
     }
 }

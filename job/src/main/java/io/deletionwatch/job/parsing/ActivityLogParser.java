@@ -25,6 +25,7 @@ import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Turns one Kafka record into Activity Log events, dead letters and skips, surviving every quirk
@@ -64,10 +65,9 @@ public final class ActivityLogParser implements Serializable {
                     "delete",
                     "action");
 
-    private static final String CLAIM_OBJECT_ID =
-            "http://schemas.microsoft.com/identity/claims/objectidentifier";
-    private static final String CLAIM_UPN = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn";
-    private static final String CLAIM_NAME = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name";
+    static final String CLAIM_OBJECT_ID = "http://schemas.microsoft.com/identity/claims/objectidentifier";
+    static final String CLAIM_UPN = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn";
+    static final String CLAIM_NAME = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name";
 
     // Content after the first JSON value (a second record, junk) would otherwise be dropped silently.
     private static final ObjectMapper MAPPER =
@@ -84,14 +84,28 @@ public final class ActivityLogParser implements Serializable {
                                 .build());
     }
 
+    private static final SelectiveTreeReader SELECTIVE = new SelectiveTreeReader(MAPPER);
+
     private final int maxRecordBytes;
+    /** False only for the tests' reference parser, which reads every payload into a whole tree. */
+    private final boolean selective;
 
     public ActivityLogParser() {
         this(DEFAULT_MAX_RECORD_BYTES);
     }
 
     public ActivityLogParser(int maxRecordBytes) {
+        this(maxRecordBytes, true);
+    }
+
+    private ActivityLogParser(int maxRecordBytes, boolean selective) {
         this.maxRecordBytes = maxRecordBytes;
+        this.selective = selective;
+    }
+
+    /** Reads every payload into a whole tree: the reference the tests hold the selective read to. */
+    ActivityLogParser readingWholeTrees() {
+        return new ActivityLogParser(maxRecordBytes, false);
     }
 
     public void parse(KafkaRecord record, ParseOutput out) {
@@ -112,9 +126,12 @@ public final class ActivityLogParser implements Serializable {
                             payload));
             return;
         }
-        JsonNode root;
+        JsonNode root = selective && Utf8.isWellFormed(payload) ? readSelected(payload) : null;
+        WholeRecords wholeRecords = new WholeRecords(payload);
         try {
-            root = MAPPER.readTree(payload);
+            if (root == null) {
+                root = MAPPER.readTree(payload);
+            }
         } catch (IOException e) {
             boolean utf8 = DeadLetterDocument.utf8OrNull(payload) != null;
             out.deadLetter(
@@ -133,13 +150,13 @@ public final class ActivityLogParser implements Serializable {
             return;
         }
         if (root.isArray()) {
-            records(record, root, out);
+            records(record, root, out, wholeRecords);
         } else if (root.isObject()) {
             JsonNode records = field(root, "records");
             if (records == null) {
-                record(record, root, out, payload);
+                record(record, root, out, () -> payload);
             } else if (records.isArray()) {
-                records(record, records, out);
+                records(record, records, out, wholeRecords);
             } else {
                 out.deadLetter(
                         deadLetter(
@@ -158,26 +175,38 @@ public final class ActivityLogParser implements Serializable {
         }
     }
 
-    private void records(KafkaRecord source, JsonNode array, ParseOutput out) {
-        for (JsonNode element : array) {
+    /** The selected tree, or null when only a whole read can tell what the payload is. */
+    private static JsonNode readSelected(byte[] payload) {
+        try {
+            return SELECTIVE.read(payload);
+        } catch (IOException | RuntimeException e) {
+            return null; // the whole read that follows reports it
+        }
+    }
+
+    private void records(KafkaRecord source, JsonNode array, ParseOutput out, WholeRecords whole) {
+        for (int i = 0; i < array.size(); i++) {
+            JsonNode element = array.get(i);
+            int index = i;
             if (element.isObject()) {
-                record(source, element, out, null);
+                record(source, element, out, () -> whole.element(index));
             } else {
                 out.deadLetter(
                         deadLetter(
                                 source,
                                 NOT_A_RECORD,
                                 "a records element is " + describe(element) + ", not an object",
-                                bytes(element)));
+                                whole.element(index)));
             }
         }
     }
 
     /**
-     * @param wholePayload the Kafka payload when the record is all of it, else null (then the
-     *     record's own JSON is what gets dead-lettered)
+     * @param deadLetterPayload what a dead letter of this record keeps: the Kafka payload when the
+     *     record is all of it, else the record's own JSON, every field included
      */
-    private void record(KafkaRecord source, JsonNode node, ParseOutput out, byte[] wholePayload) {
+    private void record(
+            KafkaRecord source, JsonNode node, ParseOutput out, Supplier<byte[]> deadLetterPayload) {
         try {
             ActivityEvent event = toEvent(node);
             if (event == null) {
@@ -191,11 +220,14 @@ public final class ActivityLogParser implements Serializable {
                             source,
                             e.reason,
                             e.getMessage(),
-                            wholePayload != null ? wholePayload : bytes(node)));
+                            deadLetterPayload.get()));
         }
     }
 
-    /** The event, or null when the record belongs to another log category. */
+    /**
+     * The event, or null when the record belongs to another log category. Every field read here
+     * and in {@link #caller} is one {@link SelectiveTreeReader} keeps.
+     */
     private static ActivityEvent toEvent(JsonNode node) {
         String category = text(field(node, "category"));
         if (category != null && !ACTIVITY_CATEGORIES.contains(category.toLowerCase(Locale.ROOT))) {
@@ -413,8 +445,30 @@ public final class ActivityLogParser implements Serializable {
         return text(node);
     }
 
-    private static byte[] bytes(JsonNode node) {
-        return node.toString().getBytes(StandardCharsets.UTF_8);
+    /**
+     * A records array's elements as their own JSON, for dead letters. The selected tree lacks the
+     * fields no rule reads, so the payload is read whole, once, for the first element to need it.
+     */
+    private static final class WholeRecords {
+        private final byte[] payload;
+        private JsonNode array;
+
+        WholeRecords(byte[] payload) {
+            this.payload = payload;
+        }
+
+        byte[] element(int index) {
+            if (array == null) {
+                try {
+                    JsonNode root = MAPPER.readTree(payload);
+                    array = root.isArray() ? root : field(root, "records");
+                } catch (IOException | RuntimeException e) {
+                    // cannot happen for a payload the selective read took; keep all of it then
+                    return payload;
+                }
+            }
+            return array.get(index).toString().getBytes(StandardCharsets.UTF_8);
+        }
     }
 
     private static String describe(JsonNode node) {

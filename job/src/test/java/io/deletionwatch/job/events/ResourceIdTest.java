@@ -45,4 +45,42 @@ class ResourceIdTest {
         assertThat(ResourceId.parse("/subscriptions/S").fullType()).isEqualTo("microsoft.resources/subscriptions");
         assertThat(ResourceId.parse("not-an-arm-id").fullType()).isNull();
     }
+
+    @Test
+    void shouldKeepTheCaseOfANameWhoseLowerCaseIsLongerAndStillMatchTheLowerCasedParts() {
+        // 'İ' lower-cases to two characters: the segments must still line up
+        ResourceId id =
+                ResourceId.parse("/SUBSCRIPTIONS/S1/resourceGroups/İSTANBUL-RG/providers/Microsoft.Compute/virtualMachines/VM-İ1");
+
+        assertThat(id.resourceGroup()).isEqualTo("İSTANBUL-RG");
+        assertThat(id.subscriptionId()).isEqualTo("s1");
+        assertThat(id.fullType()).isEqualTo("microsoft.compute/virtualmachines");
+        assertThat(id.name()).isEqualTo("VM-İ1");
+        assertThat(id.key()).isEqualTo("/subscriptions/s1/resourcegroups/i̇stanbul-rg/providers/microsoft.compute/virtualmachines/vm-i̇1");
+    }
+
+    @Test
+    void shouldAnswerIsOfTypeExactlyAsFullTypeEqualsWould() {
+        ResourceId rule =
+                ResourceId.parse("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/nsg/securityRules/r1");
+        ResourceId group = ResourceId.parse("/subscriptions/s/resourceGroups/rg");
+        ResourceId other = ResourceId.parse("not-an-arm-id");
+
+        assertThat(rule.isOfType("microsoft.network/networksecuritygroups/securityrules")).isTrue();
+        assertThat(rule.isOfType("microsoft.network/networksecuritygroups")).isFalse();
+        assertThat(rule.isOfType("microsoft.network/networksecuritygroupssecurityrules")).isFalse();
+        assertThat(rule.isOfType("microsoft.networkXnetworksecuritygroups/securityrules")).isFalse();
+        assertThat(rule.isOfType("Microsoft.Network/networkSecurityGroups/securityRules")).isFalse();
+        assertThat(group.isOfType("microsoft.resources/resourcegroups")).isTrue();
+        assertThat(other.isOfType("microsoft.resources/resourcegroups")).isFalse();
+    }
+
+    @Test
+    void shouldSplitSegmentsAsStringSplitDoesForEveryIdThatReachesIt() {
+        // parse has stripped trailing slashes, except from "/" itself
+        for (String id : new String[] {"", "/", "a", "/a", "a/b", "/a//b", "//a", "/subscriptions/s/resourceGroups/rg"}) {
+            String[] expected = id.startsWith("/") ? id.substring(1).split("/") : id.split("/");
+            assertThat(ResourceId.segments(id)).as(id).containsExactly(expected);
+        }
+    }
 }
