@@ -32,6 +32,22 @@ final class BoundedJob {
 
     private BoundedJob() {}
 
+    /** When the job's first task started running and its last task finished, in epoch ms. */
+    record Timing(long firstRunningMillis, long lastFinishedMillis) {
+        /** From the first task running to the last task finished. */
+        double seconds() {
+            return secondsFrom(firstRunningMillis);
+        }
+
+        /** From {@code startMillis} (this JVM's clock, as the task timestamps are) to the last task finished. */
+        double secondsFrom(long startMillis) {
+            if (startMillis <= 0 || startMillis > lastFinishedMillis) {
+                throw new IllegalStateException("the job has no start at or before its end");
+            }
+            return (lastFinishedMillis - startMillis) / 1000.0;
+        }
+    }
+
     /**
      * The production job ({@link StreamingJob#define}) over a bounded input, with {@code run}'s
      * checkpoint interval and buffer timeout.
@@ -54,7 +70,7 @@ final class BoundedJob {
             env.enableCheckpointing(CHECKPOINT_INTERVAL.toMillis());
             StreamingJob.bufferTimeoutUnlessConfigured(env); // as `run` does
             StreamingJob.define(env, input, sink, Rules.all(config), config);
-            return execute(env, flink, "deletion-watch bench: " + name, timeout);
+            return execute(env, flink, "deletion-watch bench: " + name, timeout).seconds();
         } finally {
             StateStage.deleteTree(checkpoints);
         }
@@ -64,10 +80,10 @@ final class BoundedJob {
      * Runs the job defined in {@code env} to its end.
      *
      * @param flink the configuration {@code env} was made with, for the cluster
-     * @return seconds from the first task running to the last task finished
+     * @return when the first task started running and the last one finished
      * @throws Exception the job's failure, or a timeout
      */
-    static double execute(StreamExecutionEnvironment env, Configuration flink, String name, Duration timeout)
+    static Timing execute(StreamExecutionEnvironment env, Configuration flink, String name, Duration timeout)
             throws Exception {
         flink = new Configuration(flink);
         flink.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
@@ -87,12 +103,11 @@ final class BoundedJob {
                 throw new IllegalStateException(
                         "the benchmark job " + name + " failed", result.getSerializedThrowable().orElse(null));
             }
-            return seconds(cluster.getArchivedExecutionGraph(id).get());
+            return timing(cluster.getArchivedExecutionGraph(id).get());
         }
     }
 
-    /** From the first task running to the last task finished. */
-    static double seconds(AccessExecutionGraph graph) {
+    static Timing timing(AccessExecutionGraph graph) {
         long firstRunning = Long.MAX_VALUE;
         long lastFinished = 0;
         for (AccessExecutionVertex task : graph.getAllExecutionVertices()) {
@@ -105,6 +120,6 @@ final class BoundedJob {
         if (firstRunning == Long.MAX_VALUE || lastFinished < firstRunning) {
             throw new IllegalStateException("the job's tasks have no running and finished times");
         }
-        return (lastFinished - firstRunning) / 1000.0;
+        return new Timing(firstRunning, lastFinished);
     }
 }

@@ -8,6 +8,7 @@ import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -20,6 +21,7 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
 final class InMemory {
     private static final Map<String, List<KafkaRecord>> LOGS = new ConcurrentHashMap<>();
     private static final Map<String, Queue<Finding>> FINDINGS = new ConcurrentHashMap<>();
+    private static final Map<String, AtomicLong> FIRST_READ = new ConcurrentHashMap<>();
 
     private InMemory() {}
 
@@ -27,6 +29,7 @@ final class InMemory {
         String name = UUID.randomUUID().toString();
         LOGS.put(name, records);
         FINDINGS.put(name, new ConcurrentLinkedQueue<>());
+        FIRST_READ.put(name, new AtomicLong());
         return name;
     }
 
@@ -37,6 +40,17 @@ final class InMemory {
     static void forget(String name) {
         LOGS.remove(name);
         FINDINGS.remove(name);
+        FIRST_READ.remove(name);
+    }
+
+    /** Notes this moment (epoch ms) as the log's first read, unless a reader came first. */
+    static void firstRead(String name) {
+        FIRST_READ.get(name).compareAndSet(0, System.currentTimeMillis());
+    }
+
+    /** When a reader first took a record of the log, in epoch ms; 0 when none has. */
+    static long firstReadMillis(String name) {
+        return FIRST_READ.get(name).get();
     }
 
     /** The registered log, for {@link InMemorySource}'s readers. */

@@ -208,6 +208,9 @@ final class InMemorySource
                         : InputStatus.MORE_AVAILABLE;
             }
             KafkaRecord envelope = log.get(index);
+            if (next == 0) {
+                InMemory.firstRead(name);
+            }
             next++;
             deserializer.deserialize(
                     new ConsumerRecord<>(
