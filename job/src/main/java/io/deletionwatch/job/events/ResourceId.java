@@ -30,20 +30,17 @@ public record ResourceId(
             trimmed = trimmed.substring(0, trimmed.length() - 1);
         }
         String key = trimmed.toLowerCase(Locale.ROOT);
-        // Lower-casing never adds or removes a '/', so the two splits have the same segments:
-        // the matching reads the lower-case ones, the group and name keep the case they came in.
         String[] parts = segments(trimmed);
-        String[] lower = segments(key);
         String subscription = null;
         String group = null;
         int providersAt = -1;
         for (int i = 0; i + 1 < parts.length; i++) {
-            String segment = lower[i];
-            if (segment.equals("subscriptions") && subscription == null) {
-                subscription = lower[i + 1];
-            } else if (segment.equals("resourcegroups") && group == null) {
+            String segment = parts[i];
+            if (subscription == null && isWord(segment, "subscriptions")) {
+                subscription = parts[i + 1].toLowerCase(Locale.ROOT);
+            } else if (group == null && isWord(segment, "resourcegroups")) {
                 group = parts[i + 1];
-            } else if (segment.equals("providers")) {
+            } else if (isWord(segment, "providers")) {
                 providersAt = i; // the last one wins: extension resources nest under another
             }
         }
@@ -51,10 +48,10 @@ public record ResourceId(
         String provider;
         String type;
         if (providersAt >= 0 && providersAt + 2 < parts.length) {
-            provider = lower[providersAt + 1];
-            type = lower[providersAt + 2];
+            provider = parts[providersAt + 1].toLowerCase(Locale.ROOT);
+            type = parts[providersAt + 2].toLowerCase(Locale.ROOT);
             for (int i = providersAt + 4; i < parts.length; i += 2) {
-                type = type + "/" + lower[i];
+                type = type + "/" + parts[i].toLowerCase(Locale.ROOT);
             }
         } else if (group != null && parts.length == 4) {
             provider = "microsoft.resources";
@@ -67,6 +64,27 @@ public record ResourceId(
             type = null;
         }
         return new ResourceId(trimmed, key, subscription, group, provider, type, name);
+    }
+
+    /**
+     * Whether the segment lower-cases to the word (lower-case ASCII), without lower-casing it. Of
+     * the characters outside ASCII only the Kelvin sign lower-cases to an ASCII letter ('k'), and
+     * no word here has one, so comparing ASCII letters alone gives the same answer.
+     */
+    private static boolean isWord(String segment, String word) {
+        if (segment.length() != word.length()) {
+            return false;
+        }
+        for (int i = 0; i < word.length(); i++) {
+            char c = segment.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                c = (char) (c + ('a' - 'A'));
+            }
+            if (c != word.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The id's segments after a leading '/': {@code String.split("/")} without its costs. */

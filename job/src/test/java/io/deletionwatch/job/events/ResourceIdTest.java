@@ -83,4 +83,20 @@ class ResourceIdTest {
             assertThat(ResourceId.segments(id)).as(id).containsExactly(expected);
         }
     }
+
+    @Test
+    void shouldTakeOnlyWhatLowerCasesToTheArmWordsAsTheirSegments() {
+        // 'ſ' upper-cases to 'S' and 'İ' lower-cases to two characters: neither is the ARM word
+        ResourceId longS = ResourceId.parse("/ſubscriptions/s1/resourceGroups/rg");
+        ResourceId dottedI = ResourceId.parse("/SUBSCRİPTIONS/s1/PROVİDERS/a/b/c");
+        ResourceId mixed = ResourceId.parse("/SubScriptions/S1/ResourceGROUPS/Rg/PROVIDERS/Microsoft.Web/Sites/w");
+
+        assertThat(longS.subscriptionId()).isNull();
+        assertThat(longS.resourceGroup()).isEqualTo("rg");
+        assertThat(dottedI.subscriptionId()).isNull();
+        assertThat(dottedI.fullType()).isNull();
+        assertThat(mixed.subscriptionId()).isEqualTo("s1");
+        assertThat(mixed.resourceGroup()).isEqualTo("Rg");
+        assertThat(mixed.fullType()).isEqualTo("microsoft.web/sites");
+    }
 }
