@@ -10,6 +10,8 @@ import io.deletionwatch.job.pipeline.DeletionWatchPipeline;
 import io.deletionwatch.job.pipeline.Inputs;
 import io.deletionwatch.job.rules.Rules;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -22,19 +24,49 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
  * what the job does without Kafka and Elasticsearch.
  */
 final class PipelineStage {
-    record Result(double recordsPerSecond, Recall.Result recall) {}
+    /**
+     * @param recordsPerSecond the median of the measured runs
+     * @param runs each measured run's records per second, in order
+     * @param recall the measured runs' recall, the worst of them when they differ
+     */
+    record Result(double recordsPerSecond, List<Long> runs, Recall.Result recall) {}
 
     private PipelineStage() {}
 
     /**
-     * Runs the pipeline twice on the same data and measures the second run: the first warms the
-     * JIT up, as the parse ceiling's warm-up does, so that the ratio compares warm code with warm
-     * code (the whole run takes a few seconds, about as long as the compilers need).
+     * Runs the pipeline once to warm the JIT up, as the parse ceiling warms up before its clock
+     * runs, then {@code measuredRuns} times on the same data, and reports the median: one stage
+     * run lasts 3-4 s, and runs of one JVM still differ by up to a quarter (BENCHMARKS.md).
      */
-    static Result run(GeneratedLog log, List<KafkaRecord> envelopes, DetectionConfig config, int parallelism)
+    static Result run(
+            GeneratedLog log, List<KafkaRecord> envelopes, DetectionConfig config, int parallelism, int measuredRuns)
             throws Exception {
+        if (measuredRuns < 1) {
+            throw new IllegalArgumentException("measuredRuns must be at least 1, not " + measuredRuns);
+        }
         runOnce(log, envelopes, config, parallelism);
-        return runOnce(log, envelopes, config, parallelism);
+        List<Result> measured = new ArrayList<>();
+        for (int i = 0; i < measuredRuns; i++) {
+            measured.add(runOnce(log, envelopes, config, parallelism));
+        }
+        List<Long> rates = measured.stream().map(r -> Math.round(r.recordsPerSecond())).toList();
+        double median = median(measured.stream().mapToDouble(Result::recordsPerSecond).toArray());
+        Recall.Result worst = measured.stream()
+                .map(Result::recall)
+                .max(Comparator.comparingInt((Recall.Result r) -> r.missing() + r.duplicated() + r.unexpected()))
+                .orElseThrow();
+        return new Result(median, rates, worst);
+    }
+
+    /** The middle value, or the mean of the two middle ones. */
+    static double median(double... values) {
+        if (values.length == 0) {
+            throw new IllegalArgumentException("no values");
+        }
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        int middle = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
     private static Result runOnce(
@@ -72,7 +104,8 @@ final class PipelineStage {
                         f.caller() == null ? null : f.caller().id(),
                         f.id());
             }
-            return new Result(log.records() / seconds, recall.result());
+            double rate = log.records() / seconds;
+            return new Result(rate, List.of(Math.round(rate)), recall.result());
         } finally {
             InMemory.forget(name);
         }
