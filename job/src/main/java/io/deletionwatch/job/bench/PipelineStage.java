@@ -11,6 +11,7 @@ import io.deletionwatch.job.pipeline.Inputs;
 import io.deletionwatch.job.rules.Rules;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;
@@ -31,6 +32,9 @@ final class PipelineStage {
      */
     record Result(double recordsPerSecond, List<Long> runs, Recall.Result recall) {}
 
+    /** One run of the stage. */
+    private record Run(double recordsPerSecond, Recall.Result recall) {}
+
     private PipelineStage() {}
 
     /**
@@ -45,14 +49,14 @@ final class PipelineStage {
             throw new IllegalArgumentException("measuredRuns must be at least 1, not " + measuredRuns);
         }
         runOnce(log, envelopes, config, parallelism);
-        List<Result> measured = new ArrayList<>();
+        List<Run> measured = new ArrayList<>();
         for (int i = 0; i < measuredRuns; i++) {
             measured.add(runOnce(log, envelopes, config, parallelism));
         }
         List<Long> rates = measured.stream().map(r -> Math.round(r.recordsPerSecond())).toList();
-        double median = median(measured.stream().mapToDouble(Result::recordsPerSecond).toArray());
+        double median = median(measured.stream().mapToDouble(Run::recordsPerSecond).toArray());
         Recall.Result worst = measured.stream()
-                .map(Result::recall)
+                .map(Run::recall)
                 .max(Comparator.comparingInt((Recall.Result r) -> r.missing() + r.duplicated() + r.unexpected()))
                 .orElseThrow();
         return new Result(median, rates, worst);
@@ -64,12 +68,12 @@ final class PipelineStage {
             throw new IllegalArgumentException("no values");
         }
         double[] sorted = values.clone();
-        java.util.Arrays.sort(sorted);
+        Arrays.sort(sorted);
         int middle = sorted.length / 2;
         return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
-    private static Result runOnce(
+    private static Run runOnce(
             GeneratedLog log, List<KafkaRecord> envelopes, DetectionConfig config, int parallelism)
             throws Exception {
         String name = InMemory.register(envelopes);
@@ -104,8 +108,7 @@ final class PipelineStage {
                         f.caller() == null ? null : f.caller().id(),
                         f.id());
             }
-            double rate = log.records() / seconds;
-            return new Result(rate, List.of(Math.round(rate)), recall.result());
+            return new Run(log.records() / seconds, recall.result());
         } finally {
             InMemory.forget(name);
         }

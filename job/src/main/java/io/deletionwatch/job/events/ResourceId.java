@@ -87,7 +87,10 @@ public record ResourceId(
         return true;
     }
 
-    /** The id's segments after a leading '/': {@code String.split("/")} without its costs. */
+    /**
+     * The id's segments after a leading '/', as {@code String.split("/")} gives them without its
+     * costs, for ids that do not end in '/' (parse strips that first) or are "/" itself.
+     */
     static String[] segments(String id) {
         int from = id.startsWith("/") ? 1 : 0;
         int count = 1;
@@ -105,12 +108,7 @@ public record ResourceId(
                 start = i + 1;
             }
         }
-        // like split, drop trailing empty segments (but keep one of an empty id)
-        int length = count;
-        while (length > 1 && parts[length - 1].isEmpty()) {
-            length--;
-        }
-        return length == count ? parts : java.util.Arrays.copyOf(parts, length);
+        return parts;
     }
 
     /** The provider and type, e.g. {@code microsoft.network/networksecuritygroups}, or null. */

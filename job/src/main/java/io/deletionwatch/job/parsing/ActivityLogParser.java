@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.deletionwatch.connectors.deadletter.DeadLetter;
-import io.deletionwatch.connectors.deadletter.DeadLetterDocument;
 import io.deletionwatch.connectors.source.KafkaRecord;
 import io.deletionwatch.job.events.ActivityEvent;
 import io.deletionwatch.job.events.Caller;
@@ -126,14 +125,14 @@ public final class ActivityLogParser implements Serializable {
                             payload));
             return;
         }
-        JsonNode root = selective && Utf8.isWellFormed(payload) ? readSelected(payload) : null;
-        WholeRecords wholeRecords = new WholeRecords(payload);
+        boolean utf8 = Utf8.isWellFormed(payload);
+        JsonNode root = selective && utf8 ? readSelected(payload) : null;
+        boolean selected = root != null;
         try {
             if (root == null) {
                 root = MAPPER.readTree(payload);
             }
         } catch (IOException e) {
-            boolean utf8 = DeadLetterDocument.utf8OrNull(payload) != null;
             out.deadLetter(
                     deadLetter(
                             record,
@@ -149,6 +148,7 @@ public final class ActivityLogParser implements Serializable {
             out.deadLetter(deadLetter(record, EMPTY_PAYLOAD, "the record has no JSON value", payload));
             return;
         }
+        WholeRecords wholeRecords = new WholeRecords(payload, selected ? null : root);
         if (root.isArray()) {
             records(record, root, out, wholeRecords);
         } else if (root.isObject()) {
@@ -447,21 +447,27 @@ public final class ActivityLogParser implements Serializable {
 
     /**
      * A records array's elements as their own JSON, for dead letters. The selected tree lacks the
-     * fields no rule reads, so the payload is read whole, once, for the first element to need it.
+     * fields no rule reads, so then the payload is read whole, once, for the first element to need
+     * it.
      */
     private static final class WholeRecords {
         private final byte[] payload;
         private JsonNode array;
 
-        WholeRecords(byte[] payload) {
+        /** @param wholeRoot the payload's whole tree when it was read so, else null */
+        WholeRecords(byte[] payload, JsonNode wholeRoot) {
             this.payload = payload;
+            this.array = wholeRoot == null ? null : recordsOf(wholeRoot);
+        }
+
+        private static JsonNode recordsOf(JsonNode root) {
+            return root.isArray() ? root : field(root, "records");
         }
 
         byte[] element(int index) {
             if (array == null) {
                 try {
-                    JsonNode root = MAPPER.readTree(payload);
-                    array = root.isArray() ? root : field(root, "records");
+                    array = recordsOf(MAPPER.readTree(payload));
                 } catch (IOException | RuntimeException e) {
                     // cannot happen for a payload the selective read took; keep all of it then
                     return payload;
