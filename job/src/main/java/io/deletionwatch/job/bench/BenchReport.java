@@ -10,6 +10,8 @@ import java.util.Map;
  *
  * @param stateExtrapolated true when fewer than 1 000 000 keys were loaded and the per-key cost
  *     is taken as constant up to a million
+ * @param pipelineJitSettled whether the JIT compiler had settled before the pipeline stage was
+ *     measured; when not, its number is no steady state (a quick run's short warm-up)
  */
 public record BenchReport(
         String mode,
@@ -38,7 +40,8 @@ public record BenchReport(
         double endToEndAmqp,
         int endToEndAmqpFound,
         double endToEndP1,
-        int endToEndP1Found) {
+        int endToEndP1Found,
+        boolean pipelineJitSettled) {
 
     static final long TARGET_STATE_KEYS = 1_000_000;
 
@@ -78,6 +81,7 @@ public record BenchReport(
         json.put("parse_eps_2t", round(parse2t));
         json.put("pipeline_eps", round(pipeline));
         json.put("pipeline_to_parse_ratio", ratio(pipelineRatio()));
+        json.put("pipeline_jit_settled", pipelineJitSettled);
         json.put("e2e_eps", round(endToEnd));
         json.put("e2e_to_parse_ratio", ratio(endToEndRatio()));
         json.put("e2e_p1_eps", round(endToEndP1));
@@ -125,7 +129,8 @@ public record BenchReport(
         row(t, "parse ceiling, 1 thread (records/s)", fmt(parse1t), "", "");
         row(t, "parse ceiling, 2 threads (records/s)", fmt(parse2t), "", "");
         row(t, "pipeline, MiniCluster (records/s)", fmt(pipeline), "", "");
-        row(t, "  ratio to the 2-thread ceiling", String.format("%.2f", pipelineRatio()), ">= 0.50", met(pipelineRatio() >= 0.5));
+        row(t, "  ratio to the 2-thread ceiling", String.format("%.2f", pipelineRatio()), ">= 0.50",
+                met(pipelineRatio() >= 0.5) + (pipelineJitSettled ? "" : " (JIT still compiling: no steady state)"));
         row(t, "end to end, Kafka -> Elasticsearch (records/s)", fmt(endToEnd), "", "");
         row(t, "  ratio to the 2-thread ceiling", String.format("%.2f", endToEndRatio()), ">= 0.35", met(endToEndRatio() >= 0.35));
         row(t, "  headroom over 27,000 records/s (40 TU)", String.format("%.1f x", endToEndHeadroom()), ">= 3", met(endToEndHeadroom() >= 3));

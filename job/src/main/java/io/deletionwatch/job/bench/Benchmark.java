@@ -30,6 +30,8 @@ public final class Benchmark {
      * @param stateKeys keys loaded into the rules' state
      * @param parseTime how long each parse-ceiling measurement runs
      * @param pipelineRuns measured runs of the pipeline stage after its warm-up; it reports their median
+     * @param warmUpBudget the longest the parse ceiling and the pipeline each warm up for before
+     *     they are measured, waiting for the JIT compiler to settle ({@link JitWarmUp})
      */
     public record Settings(
             String mode,
@@ -42,18 +44,19 @@ public final class Benchmark {
             long stateKeys,
             Duration parseTime,
             int pipelineRuns,
+            Duration warmUpBudget,
             Duration outOfOrderness,
             int parallelism,
             Duration pollInterval) {
 
         public static Settings quick(long seed, int rate, Duration outOfOrderness) {
             return new Settings("quick", seed, 60_000, 2, rate, Duration.ofSeconds(15), 2, 30_000,
-                    Duration.ofSeconds(2), 1, outOfOrderness, 2, Duration.ofMillis(50));
+                    Duration.ofSeconds(2), 1, Duration.ofSeconds(8), outOfOrderness, 2, Duration.ofMillis(50));
         }
 
         public static Settings full(long seed, int rate, Duration outOfOrderness) {
             return new Settings("full", seed, 600_000, 5, rate, Duration.ofSeconds(90), 10, 1_000_000,
-                    Duration.ofSeconds(10), 3, outOfOrderness, 2, Duration.ofMillis(50));
+                    Duration.ofSeconds(10), 3, Duration.ofSeconds(60), outOfOrderness, 2, Duration.ofMillis(50));
         }
 
         DetectionConfig config() {
@@ -74,13 +77,16 @@ public final class Benchmark {
         List<KafkaRecord> envelopes = kafkaRecords(log);
 
         step(out, started, "parse ceiling, 1 and 2 threads");
-        double parse1 = ParseCeiling.measure(envelopes, 1, s.parseTime());
-        double parse2 = ParseCeiling.measure(envelopes, 2, s.parseTime());
+        ParseCeiling.Result parse1 = ParseCeiling.measure(envelopes, 1, s.parseTime(), s.warmUpBudget());
+        step(out, started, "  1 thread: %,.0f records/s after %s", parse1.recordsPerSecond(), parse1.warmUp());
+        ParseCeiling.Result parse2 = ParseCeiling.measure(envelopes, 2, s.parseTime(), s.warmUpBudget());
+        step(out, started, "  2 threads: %,.0f records/s after %s", parse2.recordsPerSecond(), parse2.warmUp());
 
         step(out, started, "pipeline on a MiniCluster");
-        PipelineStage.Result pipeline = PipelineStage.run(log, envelopes, config, s.parallelism(), s.pipelineRuns());
-        step(out, started, "  %,.0f records/s (median of %s); recall %s",
-                pipeline.recordsPerSecond(), pipeline.runs(), pipeline.recall());
+        PipelineStage.Result pipeline =
+                PipelineStage.run(log, envelopes, config, s.parallelism(), s.pipelineRuns(), s.warmUpBudget());
+        step(out, started, "  %,.0f records/s (median of %s) after %s; recall %s",
+                pipeline.recordsPerSecond(), pipeline.runs(), pipeline.warmUp(), pipeline.recall());
         envelopes = null;
 
         EndToEndStage.Result e2e;
@@ -131,8 +137,8 @@ public final class Benchmark {
                 log.stats().bytes() / (double) log.records(),
                 log.stats().irrelevantOperations() / (double) log.stats().operations(),
                 s.outOfOrderness().toMillis(),
-                parse1,
-                parse2,
+                parse1.recordsPerSecond(),
+                parse2.recordsPerSecond(),
                 pipeline.recordsPerSecond(),
                 e2e.recordsPerSecond(),
                 latency.publishedRecordsPerSecond(),
@@ -152,7 +158,8 @@ public final class Benchmark {
                 amqp.recordsPerSecond(),
                 amqp.recall().foundOnce(),
                 e2eP1.recordsPerSecond(),
-                e2eP1.recall().foundOnce());
+                e2eP1.recall().foundOnce(),
+                pipeline.warmUp().settled());
         write(outputDir, report);
         step(out, started, "done; report, JSON and chart in %s", outputDir);
         return report;
@@ -240,10 +247,32 @@ public final class Benchmark {
             } catch (IOException | RuntimeException e) {
                 // not Linux: the rest still says enough
             }
-            return String.format("%d cores, %s, %.0f GB RAM, Java %s, load %.2f",
+            return String.format("%d cores, %s, %.0f GB RAM, Java %s, %s, load %.2f",
                     Runtime.getRuntime().availableProcessors(), cpu, memKb / 1024.0 / 1024.0,
                     System.getProperty("java.version"),
+                    heap(ManagementFactory.getRuntimeMXBean().getInputArguments(),
+                            ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getInit(),
+                            Runtime.getRuntime().maxMemory()),
                     ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        }
+
+        /**
+         * The heap, as the numbers depend on it: a heap that grows during the run makes the early
+         * stages pay the first touch of every new page, which slowed the parser five-fold here.
+         */
+        static String heap(List<String> jvmArguments, long initialBytes, long maxBytes) {
+            boolean preTouched = false;
+            for (String argument : jvmArguments) {
+                if (argument.equals("-XX:+AlwaysPreTouch") || argument.equals("-XX:-AlwaysPreTouch")) {
+                    preTouched = argument.charAt(4) == '+';
+                }
+            }
+            double gb = maxBytes / (1024.0 * 1024 * 1024);
+            if (preTouched && initialBytes >= maxBytes) {
+                return String.format("heap %.1f GB pre-touched", gb);
+            }
+            return String.format("heap %.1f to %.1f GB, %s", initialBytes / (1024.0 * 1024 * 1024), gb,
+                    preTouched ? "pre-touched as it grows" : "not pre-touched (the early stages pay its first touch)");
         }
     }
 }

@@ -19,11 +19,19 @@ import java.util.concurrent.Future;
 final class ParseCeiling {
     private ParseCeiling() {}
 
-    /** Records per second on {@code threads} threads, each parsing its share until {@code atLeast} passed. */
-    static double measure(List<KafkaRecord> envelopes, int threads, Duration atLeast) throws Exception {
-        // warm up: let the JIT compile the parser before the clock runs
-        run(envelopes, 1, Duration.ofMillis(Math.min(2_000, atLeast.toMillis() / 2)));
-        return run(envelopes, threads, atLeast);
+    /** Records per second, and the warm-up before they were measured. */
+    record Result(double recordsPerSecond, JitWarmUp.Result warmUp) {}
+
+    /**
+     * Records per second on {@code threads} threads, each parsing its share until {@code atLeast}
+     * passed, once the JIT has compiled the parser: warm-up slices of a second run first until
+     * the compiler settles or {@code warmUpBudget} has passed.
+     */
+    static Result measure(List<KafkaRecord> envelopes, int threads, Duration atLeast, Duration warmUpBudget)
+            throws Exception {
+        JitWarmUp.Result warmUp = JitWarmUp.ofThisJvm()
+                .until(() -> run(envelopes, threads, Duration.ofSeconds(1)), 1, warmUpBudget);
+        return new Result(run(envelopes, threads, atLeast), warmUp);
     }
 
     private static double run(List<KafkaRecord> envelopes, int threads, Duration atLeast) throws Exception {

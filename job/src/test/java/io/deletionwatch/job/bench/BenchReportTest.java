@@ -9,10 +9,14 @@ import org.junit.jupiter.api.Test;
 
 class BenchReportTest {
     private static BenchReport report(Percentiles sequence) {
+        return report(sequence, true);
+    }
+
+    private static BenchReport report(Percentiles sequence, boolean pipelineJitSettled) {
         return new BenchReport("quick", "2 cores", 60_000, 1_510, 0.97, 2_000,
                 100_000, 180_000, 90_000, 72_000, 5_000,
                 Percentiles.of(List.of(300L, 400L, 900L)), sequence, 50,
-                30_000, 700.4, 900.6, true, 22, 22, 21, 22, 1, 54_000, 22, 40_500, 20);
+                30_000, 700.4, 900.6, true, 22, 22, 21, 22, 1, 54_000, 22, 40_500, 20, pipelineJitSettled);
     }
 
     @Test
@@ -24,6 +28,7 @@ class BenchReportTest {
                 "e2e_to_parse_ratio", "latency_single_p99_ms", "latency_sequence_p99_ms", "state_bytes_per_key",
                 "incidents_expected", "incidents_found");
         assertThat(json.get("pipeline_to_parse_ratio").asDouble()).isEqualTo(0.5);
+        assertThat(json.get("pipeline_jit_settled").asBoolean()).isTrue();
         assertThat(json.get("e2e_to_parse_ratio").asDouble()).isEqualTo(0.4);
         assertThat(json.get("e2e_p1_eps").asLong()).isEqualTo(40_500);
         assertThat(json.get("e2e_p1_incidents_found").asInt()).isEqualTo(20);
@@ -58,6 +63,14 @@ class BenchReportTest {
         assertThat(table).containsPattern("findings for no injected incident +1 +0 NO");
         assertThat(table).containsPattern("headroom over 27,000 records/s \\(40 TU\\) +2\\.7 x +>= 3 NO");
         assertThat(table).containsPattern("recall: end to end at parallelism 1 +20/22 +all NO");
+    }
+
+    @Test
+    void aPipelineMeasuredWhileTheJitStillCompiledSaysSo() throws Exception {
+        BenchReport report = report(Percentiles.of(List.of(2_100L)), false);
+        assertThat(new ObjectMapper().readTree(report.jsonLine()).get("pipeline_jit_settled").asBoolean()).isFalse();
+        assertThat(report.table()).containsPattern(
+                "ratio to the 2-thread ceiling +0\\.50 +>= 0\\.50 yes \\(JIT still compiling: no steady state\\)");
     }
 
     @Test
