@@ -8,6 +8,9 @@ import java.util.Map;
 /**
  * What one benchmark run measured: a readable table and one JSON line (the last line printed).
  *
+ * @param parse2t the 2-thread parse ceiling, the mean of its measurements around the pipeline's runs
+ * @param pipelineRatio the pipeline over the ceiling, each run against the ceiling measured either
+ *     side of it (the median); it can differ a little from {@code pipeline / parse2t}
  * @param stateExtrapolated true when fewer than 1 000 000 keys were loaded and the per-key cost
  *     is taken as constant up to a million
  * @param pipelineJitSettled whether the JIT compiler had settled before the pipeline stage was
@@ -23,6 +26,7 @@ public record BenchReport(
         double parse1t,
         double parse2t,
         double pipeline,
+        double pipelineRatio,
         double endToEnd,
         double latencyRate,
         Percentiles single,
@@ -50,10 +54,6 @@ public record BenchReport(
      * each, in Activity Log records of ~1.5 KB.
      */
     static final double EVENT_HUBS_STANDARD_MAX_EPS = 27_000;
-
-    public double pipelineRatio() {
-        return pipeline / parse2t;
-    }
 
     public double endToEndRatio() {
         return endToEnd / parse2t;

@@ -28,10 +28,24 @@ final class PipelineStage {
     /**
      * @param recordsPerSecond the median of the measured runs
      * @param runs each measured run's records per second, in order
+     * @param references the reference measured before the first run and after each, in order
+     * @param ratio the median over the runs of each run over the mean of the references either side
      * @param recall the measured runs' recall, the worst of them when they differ
      * @param warmUp the runs before them, until the JIT compiler settled
      */
-    record Result(double recordsPerSecond, List<Long> runs, Recall.Result recall, JitWarmUp.Result warmUp) {}
+    record Result(
+            double recordsPerSecond,
+            List<Long> runs,
+            List<Long> references,
+            double ratio,
+            Recall.Result recall,
+            JitWarmUp.Result warmUp) {}
+
+    /** What each measured run is compared with (the parse ceiling), measured around each run. */
+    @FunctionalInterface
+    interface Reference {
+        double recordsPerSecond() throws Exception;
+    }
 
     /** One run of the stage. */
     private record Run(double recordsPerSecond, Recall.Result recall) {}
@@ -43,6 +57,9 @@ final class PipelineStage {
      * JIT compiler settles or {@code warmUpBudget} has passed, as the parse ceiling warms up before
      * its clock runs, then {@code measuredRuns} times on the same data, and reports the median: one
      * run lasts 2-4 s, and runs of one JVM still differ by up to a quarter (BENCHMARKS.md).
+     * {@code reference} is measured before the first measured run and after each, and each run is
+     * compared with the two either side of it: this machine's speed swings by up to 40 % from one
+     * minute to the next, and a ratio of two numbers taken minutes apart measures the swing.
      */
     static Result run(
             GeneratedLog log,
@@ -50,18 +67,22 @@ final class PipelineStage {
             DetectionConfig config,
             int parallelism,
             int measuredRuns,
-            Duration warmUpBudget)
+            Duration warmUpBudget,
+            Reference reference)
             throws Exception {
         if (measuredRuns < 1) {
             throw new IllegalArgumentException("measuredRuns must be at least 1, not " + measuredRuns);
         }
         List<Run> measured = new ArrayList<>();
+        List<Double> references = new ArrayList<>();
         JitWarmUp.Result warmUp;
         try (BoundedJob.Cluster cluster = BoundedJob.Cluster.start(new Configuration(), parallelism)) {
             warmUp = JitWarmUp.ofThisJvm()
                     .until(() -> runOnce(cluster, log, envelopes, config, parallelism), 1, warmUpBudget);
+            references.add(reference.recordsPerSecond());
             for (int i = 0; i < measuredRuns; i++) {
                 measured.add(runOnce(cluster, log, envelopes, config, parallelism));
+                references.add(reference.recordsPerSecond());
             }
         }
         List<Long> rates = measured.stream().map(r -> Math.round(r.recordsPerSecond())).toList();
@@ -70,7 +91,25 @@ final class PipelineStage {
                 .map(Run::recall)
                 .max(Comparator.comparingInt((Recall.Result r) -> r.missing() + r.duplicated() + r.unexpected()))
                 .orElseThrow();
-        return new Result(median, rates, worst, warmUp);
+        double[] runRates = measured.stream().mapToDouble(Run::recordsPerSecond).toArray();
+        double ratio = pairedRatio(runRates, references.stream().mapToDouble(Double::doubleValue).toArray());
+        return new Result(median, rates, references.stream().map(Math::round).toList(), ratio, worst, warmUp);
+    }
+
+    /**
+     * The median over the runs of {@code runs[i]} over the mean of {@code references[i]} and
+     * {@code references[i + 1]}, the references measured just before and just after it.
+     */
+    static double pairedRatio(double[] runs, double[] references) {
+        if (references.length != runs.length + 1) {
+            throw new IllegalArgumentException(
+                    runs.length + " runs need " + (runs.length + 1) + " references, not " + references.length);
+        }
+        double[] ratios = new double[runs.length];
+        for (int i = 0; i < runs.length; i++) {
+            ratios[i] = runs[i] / ((references[i] + references[i + 1]) / 2);
+        }
+        return median(ratios);
     }
 
     /** The middle value, or the mean of the two middle ones. */

@@ -14,7 +14,7 @@ class BenchReportTest {
 
     private static BenchReport report(Percentiles sequence, boolean pipelineJitSettled) {
         return new BenchReport("quick", "2 cores", 60_000, 1_510, 0.97, 2_000,
-                100_000, 180_000, 90_000, 72_000, 5_000,
+                100_000, 180_000, 90_000, 0.5, 72_000, 5_000,
                 Percentiles.of(List.of(300L, 400L, 900L)), sequence, 50,
                 30_000, 700.4, 900.6, true, 22, 22, 21, 22, 1, 54_000, 22, 40_500, 20, pipelineJitSettled);
     }

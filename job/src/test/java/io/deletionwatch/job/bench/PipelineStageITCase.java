@@ -22,12 +22,18 @@ class PipelineStageITCase {
         DetectionConfig config = new DetectionConfig(Duration.ofSeconds(2), DetectionConfig.DEFAULT_IDLENESS,
                 DetectionConfig.DEFAULT_DEDUP_TTL, DetectionConfig.DEFAULT_MAX_RECORD_BYTES);
 
+        // a reference of 100 000, 300 000 and 200 000 records/s around the two runs
+        java.util.Iterator<Double> references = List.of(100_000.0, 300_000.0, 200_000.0).iterator();
         // no warm-up budget: one warm-up run, then two measured runs, all on one MiniCluster
-        PipelineStage.Result result = PipelineStage.run(log, envelopes, config, 2, 2, Duration.ZERO);
+        PipelineStage.Result result = PipelineStage.run(log, envelopes, config, 2, 2, Duration.ZERO, references::next);
 
         // each run's findings are its own: a later job on the same cluster finds each incident once again
         assertThat(result.recall()).isEqualTo(new Recall.Result(11, 11, 0, 0, 0));
         assertThat(result.warmUp().steps()).isEqualTo(1);
+        assertThat(result.references()).containsExactly(100_000L, 300_000L, 200_000L);
+        assertThat(result.ratio()).isEqualTo(PipelineStage.pairedRatio(
+                new double[] {result.runs().get(0), result.runs().get(1)}, new double[] {100_000, 300_000, 200_000}),
+                org.assertj.core.data.Offset.offset(1e-4));
         // timed from the first record read to the last task finished: a number, never n/a
         assertThat(result.runs()).hasSize(2).allSatisfy(rate -> assertThat(rate).isPositive());
         assertThat(result.recordsPerSecond())
