@@ -85,15 +85,19 @@ final class PipelineStage {
                 references.add(reference.recordsPerSecond());
             }
         }
-        List<Long> rates = measured.stream().map(r -> Math.round(r.recordsPerSecond())).toList();
-        double median = median(measured.stream().mapToDouble(Run::recordsPerSecond).toArray());
+        double[] runRates = measured.stream().mapToDouble(Run::recordsPerSecond).toArray();
         Recall.Result worst = measured.stream()
                 .map(Run::recall)
                 .max(Comparator.comparingInt((Recall.Result r) -> r.missing() + r.duplicated() + r.unexpected()))
                 .orElseThrow();
-        double[] runRates = measured.stream().mapToDouble(Run::recordsPerSecond).toArray();
         double ratio = pairedRatio(runRates, references.stream().mapToDouble(Double::doubleValue).toArray());
-        return new Result(median, rates, references.stream().map(Math::round).toList(), ratio, worst, warmUp);
+        return new Result(
+                median(runRates),
+                measured.stream().map(r -> Math.round(r.recordsPerSecond())).toList(),
+                references.stream().map(Math::round).toList(),
+                ratio,
+                worst,
+                warmUp);
     }
 
     /**
