@@ -269,8 +269,10 @@ public final class Benchmark {
         static String heap(List<String> jvmArguments, long initialBytes, long maxBytes) {
             boolean preTouched = false;
             for (String argument : jvmArguments) {
-                if (argument.equals("-XX:+AlwaysPreTouch") || argument.equals("-XX:-AlwaysPreTouch")) {
-                    preTouched = argument.charAt(4) == '+';
+                if (argument.equals("-XX:+AlwaysPreTouch")) {
+                    preTouched = true;
+                } else if (argument.equals("-XX:-AlwaysPreTouch")) {
+                    preTouched = false;
                 }
             }
             double gb = maxBytes / (1024.0 * 1024 * 1024);

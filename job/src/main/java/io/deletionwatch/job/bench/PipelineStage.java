@@ -93,7 +93,7 @@ final class PipelineStage {
         double ratio = pairedRatio(runRates, references.stream().mapToDouble(Double::doubleValue).toArray());
         return new Result(
                 median(runRates),
-                measured.stream().map(r -> Math.round(r.recordsPerSecond())).toList(),
+                Arrays.stream(runRates).mapToObj(Math::round).toList(),
                 references.stream().map(Math::round).toList(),
                 ratio,
                 worst,
