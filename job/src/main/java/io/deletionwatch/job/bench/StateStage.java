@@ -1,5 +1,8 @@
 package io.deletionwatch.job.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.deletionwatch.connectors.localstack.ElasticsearchNode;
+import io.deletionwatch.connectors.localstack.FlinkRestClient;
 import io.deletionwatch.connectors.source.KafkaRecord;
 import io.deletionwatch.job.config.DetectionConfig;
 import io.deletionwatch.job.parsing.ParseFunction;
@@ -28,6 +31,10 @@ import org.apache.flink.api.connector.source.util.ratelimit.RateLimiter;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.HeartbeatManagerOptions;
+import org.apache.flink.configuration.MetricOptions;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -46,6 +53,8 @@ final class StateStage {
     private static final int MARKERS = 16;
     private static final Duration LOAD_SPAN = Duration.ofSeconds(60);
     private static final Map<String, AtomicBoolean> GATES = new ConcurrentHashMap<>();
+    /** {@link Inputs#parse}'s operator name. */
+    private static final String EVENT_TIME_OPERATOR = "Event time and watermarks";
 
     record Result(long keys, long savepointBytesBefore, long savepointBytesAfter, double bytesPerKey, double heapBytesPerKey) {}
 
@@ -57,7 +66,16 @@ final class StateStage {
         Path savepoints = Files.createTempDirectory("deletion-watch-bench-savepoints");
         Instant base = Instant.parse("2026-03-01T00:00:00Z");
         Instant marker = base.plus(LOAD_SPAN).plus(config.outOfOrderness()).plusSeconds(2);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(KafkaJob.fileCheckpoints(savepoints));
+        Configuration flink = KafkaJob.fileCheckpoints(savepoints);
+        // The records-read accumulator reaches the client with the TaskManager's heartbeat (10 s by
+        // default), and the watermark metric with the REST metric fetcher (10 s): the stage waits on both.
+        flink.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, Duration.ofMillis(250));
+        flink.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, Duration.ofMillis(100));
+        int restPort = ElasticsearchNode.freePort();
+        flink.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        flink.set(RestOptions.ADDRESS, "127.0.0.1");
+        flink.set(RestOptions.BIND_PORT, String.valueOf(restPort));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         env.setParallelism(parallelism);
         DataGeneratorSource<KafkaRecord> source =
                 new DataGeneratorSource<>(
@@ -81,10 +99,13 @@ final class StateStage {
             long before = savepointBytes(job, savepoints.resolve("before"));
             GATES.get(gate).set(true);
             awaitRecords(job, keys + MARKERS, timeout);
-            // the markers' watermark reaches the keyed operators within a few watermark intervals
-            Thread.sleep(3_000);
-            long heapAfter = heapAfterGc();
+            // A savepoint's barrier leaves the sources after the markers' watermark has left the
+            // event-time operator, so every operator behind it fires its timers for the loaded keys
+            // (applies them, not only holds them) before its snapshot; the heap is read after it.
+            awaitEventTimeWatermark(new FlinkRestClient("http://127.0.0.1:" + restPort), job.getJobID().toHexString(),
+                    base.plus(LOAD_SPAN).toEpochMilli(), timeout);
             long after = savepointBytes(job, savepoints.resolve("after"));
+            long heapAfter = heapAfterGc();
             return new Result(keys, before, after, (after - before) / (double) keys, (heapAfter - heapBefore) / (double) keys);
         } finally {
             job.cancel().exceptionally(e -> null).get();
@@ -108,6 +129,47 @@ final class StateStage {
                 throw new IllegalStateException("state: " + read + " of " + records + " records in " + timeout.toSeconds() + " s");
             }
             Thread.sleep(200);
+        }
+    }
+
+    /**
+     * Waits until every subtask of the event-time operator ({@link Inputs#parse}) has sent a
+     * watermark at or past {@code millis} downstream.
+     */
+    private static void awaitEventTimeWatermark(FlinkRestClient rest, String jobId, long millis, Duration timeout)
+            throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String vertex = null;
+        for (JsonNode v : rest.get("/jobs/" + jobId).path("vertices")) {
+            if (v.path("name").asText().contains(EVENT_TIME_OPERATOR)) {
+                vertex = v.path("id").asText();
+            }
+        }
+        if (vertex == null) {
+            throw new IllegalStateException("state: no vertex holds the operator " + EVENT_TIME_OPERATOR);
+        }
+        String metrics = "/jobs/" + jobId + "/vertices/" + vertex + "/subtasks/metrics";
+        long lowest = Long.MIN_VALUE;
+        while (true) {
+            String metric = null;
+            for (JsonNode m : rest.get(metrics)) {
+                String id = m.path("id").asText();
+                if (id.endsWith(".currentOutputWatermark") && id.replace('_', ' ').contains(EVENT_TIME_OPERATOR)) {
+                    metric = id;
+                }
+            }
+            if (metric != null) {
+                JsonNode value = rest.get(metrics + "?get=" + metric + "&agg=min").path(0).path("min");
+                lowest = value.isMissingNode() ? Long.MIN_VALUE : value.asLong();
+                if (lowest >= millis) {
+                    return;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("state: the event-time operator's watermark is " + lowest + " after "
+                        + timeout.toSeconds() + " s, not yet " + millis + (metric == null ? " (no watermark metric yet)" : ""));
+            }
+            Thread.sleep(100);
         }
     }
 
