@@ -26,7 +26,9 @@ final class AmqpEndToEndStage {
 
     private AmqpEndToEndStage() {}
 
-    static EndToEndStage.Result run(LocalServers servers, GeneratedLog log, DetectionConfig config, int parallelism, Duration timeout)
+    /** @param cpu the job's JVM also runs the endpoint here */
+    static EndToEndStage.Result run(LocalServers servers, GeneratedLog log, DetectionConfig config, int parallelism, Duration timeout,
+            CpuSampler cpu)
             throws Exception {
         Path secrets = Files.createTempDirectory("deletion-watch-bench-amqp");
         try (EventHubsEndpoint endpoint = EventHubsEndpoint.builder().eventHub(HUB, PARTITIONS).start()) {
@@ -52,8 +54,9 @@ final class AmqpEndToEndStage {
             String dataStream = "logs-deletion_watch.findings-bench_amqp";
             ElasticsearchSinkOptions sink =
                     ElasticsearchSinkOptions.builder().hosts(servers.elasticsearch.httpUrl()).dataStream(dataStream).build();
-            double seconds = BoundedJob.runStreamingJob("amqp", input, sink, config, parallelism, timeout);
-            return new EndToEndStage.Result(log.records() / seconds, FindingWatcher.recallOf(sink, dataStream, log.expected()));
+            FindingWatcher.createDataStream(sink, dataStream); // as a deployment's exists after its first finding
+            BoundedJob.Timing timing = BoundedJob.runStreamingJob("amqp", input, sink, config, parallelism, timeout);
+            return EndToEndStage.Result.of(log, timing, FindingWatcher.recallOf(sink, dataStream, log.expected()), cpu);
         } finally {
             StateStage.deleteTree(secrets);
         }

@@ -30,6 +30,7 @@ public final class Benchmark {
      * @param stateKeys keys loaded into the rules' state
      * @param parseTime how long each parse-ceiling measurement runs
      * @param pipelineRuns measured runs of the pipeline stage after its warm-up; it reports their median
+     * @param kafkaSourceRuns runs of the Kafka source alone; it reports the fastest
      * @param warmUpBudget the longest the parse ceiling and the pipeline each warm up for before
      *     they are measured, waiting for the JIT compiler to settle ({@link JitWarmUp})
      */
@@ -44,6 +45,7 @@ public final class Benchmark {
             long stateKeys,
             Duration parseTime,
             int pipelineRuns,
+            int kafkaSourceRuns,
             Duration warmUpBudget,
             Duration outOfOrderness,
             int parallelism,
@@ -51,12 +53,12 @@ public final class Benchmark {
 
         public static Settings quick(long seed, int rate, Duration outOfOrderness) {
             return new Settings("quick", seed, 60_000, 2, rate, Duration.ofSeconds(15), 2, 30_000,
-                    Duration.ofSeconds(2), 1, Duration.ofSeconds(8), outOfOrderness, 2, Duration.ofMillis(50));
+                    Duration.ofSeconds(2), 1, 1, Duration.ofSeconds(8), outOfOrderness, 2, Duration.ofMillis(50));
         }
 
         public static Settings full(long seed, int rate, Duration outOfOrderness) {
             return new Settings("full", seed, 600_000, 5, rate, Duration.ofSeconds(90), 10, 1_000_000,
-                    Duration.ofSeconds(10), 3, Duration.ofSeconds(60), outOfOrderness, 2, Duration.ofMillis(50));
+                    Duration.ofSeconds(10), 3, 3, Duration.ofSeconds(60), outOfOrderness, 2, Duration.ofMillis(50));
         }
 
         DetectionConfig config() {
@@ -82,39 +84,49 @@ public final class Benchmark {
 
         step(out, started, "pipeline on a MiniCluster; the 2-thread parse ceiling before and after each measured run");
         List<KafkaRecord> ceilingInput = envelopes; // envelopes is dropped below, before the servers start
-        PipelineStage.Result pipeline = PipelineStage.run(log, envelopes, config, s.parallelism(), s.pipelineRuns(),
-                s.warmUpBudget(), () -> {
-                    ParseCeiling.Result ceiling = ParseCeiling.measure(ceilingInput, 2, s.parseTime(), s.warmUpBudget());
-                    step(out, started, "  2-thread ceiling: %,.0f records/s after %s", ceiling.recordsPerSecond(), ceiling.warmUp());
-                    return ceiling.recordsPerSecond();
-                });
+        PipelineStage.Result pipeline;
+        try (CpuSampler jvm = CpuSampler.startThisJvm()) {
+            pipeline = PipelineStage.run(log, envelopes, config, s.parallelism(), s.pipelineRuns(), s.warmUpBudget(), () -> {
+                ParseCeiling.Result ceiling = ParseCeiling.measure(ceilingInput, 2, s.parseTime(), s.warmUpBudget());
+                step(out, started, "  2-thread ceiling: %,.0f records/s after %s", ceiling.recordsPerSecond(), ceiling.warmUp());
+                return ceiling.recordsPerSecond();
+            }, jvm);
+        }
         // the end-to-end stages are compared with the ceiling as it was around the pipeline stage
         double parse2 = pipeline.references().stream().mapToLong(Long::longValue).average().orElseThrow();
-        step(out, started, "  %,.0f records/s (median of %s) after %s; %.2f of the ceiling either side (median); recall %s",
-                pipeline.recordsPerSecond(), pipeline.runs(), pipeline.warmUp(), pipeline.ratio(), pipeline.recall());
+        step(out, started, "  %,.0f records/s (median of %s) after %s; %.2f of the ceiling either side (median); %.1f us of CPU per record; recall %s",
+                pipeline.recordsPerSecond(), pipeline.runs(), pipeline.warmUp(), pipeline.ratio(),
+                pipeline.cpuSecondsPerRecord() * 1e6, pipeline.recall());
         envelopes = null;
 
         EndToEndStage.Result e2e;
         EndToEndStage.Result e2eP1;
         EndToEndStage.Result amqp;
+        KafkaSourceStage.Result kafkaSource;
         LatencyStage.Result latency;
         step(out, started, "starting a Kafka broker and an Elasticsearch node");
-        try (LocalServers servers = LocalServers.start()) {
+        try (LocalServers servers = LocalServers.start(); CpuSampler cpu = CpuSampler.start(servers)) {
             step(out, started, "end to end: publishing to a %d-partition topic", EndToEndStage.PARTITIONS);
             double published = EndToEndStage.publish(servers, log, "bench-e2e");
             // As the pipeline stage does: a first run warms the JIT up for the Kafka client's code.
             step(out, started, "end to end: a warm-up run");
-            EndToEndStage.run(servers, log, "bench-e2e", "e2e_warmup", config, s.parallelism(), Duration.ofMinutes(10));
+            EndToEndStage.run(servers, log, "bench-e2e", "e2e_warmup", config, s.parallelism(), Duration.ofMinutes(10), cpu);
+            step(out, started, "Kafka source alone: the production consumer into a discarding sink, parallelism %d", s.parallelism());
+            kafkaSource = KafkaSourceStage.run(servers, log, "bench-e2e", s.parallelism(), s.kafkaSourceRuns(),
+                    Duration.ofMinutes(10), cpu);
+            step(out, started, "  %,.0f records/s (fastest of %s); %s", kafkaSource.recordsPerSecond(), kafkaSource.runs(),
+                    kafkaSource.cores());
             step(out, started, "end to end: Kafka -> job -> Elasticsearch, parallelism %d", s.parallelism());
-            e2e = EndToEndStage.run(servers, log, "bench-e2e", "e2e", config, s.parallelism(), Duration.ofMinutes(10));
-            step(out, started, "  %,.0f records/s (published at %,.0f records/s); recall %s",
-                    e2e.recordsPerSecond(), published, e2e.recall());
+            e2e = EndToEndStage.run(servers, log, "bench-e2e", "e2e", config, s.parallelism(), Duration.ofMinutes(10), cpu);
+            step(out, started, "  %,.0f records/s (published at %,.0f records/s); %s; recall %s",
+                    e2e.recordsPerSecond(), published, e2e.cores(), e2e.recall());
             step(out, started, "end to end: Kafka -> job -> Elasticsearch, parallelism 1");
-            e2eP1 = EndToEndStage.run(servers, log, "bench-e2e", "e2e_p1", config, 1, Duration.ofMinutes(10));
-            step(out, started, "  %,.0f records/s; recall %s", e2eP1.recordsPerSecond(), e2eP1.recall());
+            e2eP1 = EndToEndStage.run(servers, log, "bench-e2e", "e2e_p1", config, 1, Duration.ofMinutes(10), cpu);
+            step(out, started, "  %,.0f records/s; %s; recall %s", e2eP1.recordsPerSecond(), e2eP1.cores(), e2eP1.recall());
             step(out, started, "end to end over AMQP: Event Hubs test endpoint -> job -> Elasticsearch");
-            amqp = AmqpEndToEndStage.run(servers, log, config, s.parallelism(), Duration.ofMinutes(10));
-            step(out, started, "  %,.0f records/s; recall %s", amqp.recordsPerSecond(), amqp.recall());
+            amqp = AmqpEndToEndStage.run(servers, log, config, s.parallelism(), Duration.ofMinutes(10), cpu);
+            step(out, started, "  %,.0f records/s; %s (the endpoint runs in the job's JVM); recall %s",
+                    amqp.recordsPerSecond(), amqp.cores(), amqp.recall());
             step(out, started, "latency at %,d records/s for %d s", s.rate(), s.latencyDuration().toSeconds());
             latency = LatencyStage.run(
                     servers,
@@ -165,7 +177,12 @@ public final class Benchmark {
                 amqp.recall().foundOnce(),
                 e2eP1.recordsPerSecond(),
                 e2eP1.recall().foundOnce(),
-                pipeline.warmUp().settled());
+                pipeline.warmUp().settled(),
+                kafkaSource.recordsPerSecond(),
+                kafkaSource.cores(),
+                e2e.cores(),
+                pipeline.cpuSecondsPerRecord(),
+                Runtime.getRuntime().availableProcessors());
         write(outputDir, report);
         step(out, started, "done; report, JSON and chart in %s", outputDir);
         return report;
@@ -175,7 +192,7 @@ public final class Benchmark {
     public static boolean soak(long seed, int rate, Duration duration, Duration outOfOrderness, Path outputDir,
             PrintWriter out) throws Exception {
         Settings s = Settings.quick(seed, rate, outOfOrderness);
-        try (LocalServers servers = LocalServers.start()) {
+        try (LocalServers servers = LocalServers.start(); CpuSampler cpu = CpuSampler.start(servers)) {
             out.printf("soak: %,d records/s for %s through Kafka -> job -> Elasticsearch; samples every 10 s%n", rate, duration);
             out.flush();
             SoakStage.Result result = SoakStage.run(servers, seed, rate, duration, s.config(), s.parallelism(),

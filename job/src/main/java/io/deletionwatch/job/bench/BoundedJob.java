@@ -52,9 +52,9 @@ final class BoundedJob {
      * The production job ({@link StreamingJob#define}) over a bounded input, with {@code run}'s
      * checkpoint interval and buffer timeout.
      *
-     * @return seconds from the first task running to the last task finished
+     * @return when the first task started running and the last one finished
      */
-    static double runStreamingJob(
+    static Timing runStreamingJob(
             String name,
             StreamingJob.Input input,
             ElasticsearchSinkOptions sink,
@@ -70,7 +70,7 @@ final class BoundedJob {
             env.enableCheckpointing(CHECKPOINT_INTERVAL.toMillis());
             StreamingJob.bufferTimeoutUnlessConfigured(env); // as `run` does
             StreamingJob.define(env, input, sink, Rules.all(config), config);
-            return execute(env, flink, "deletion-watch bench: " + name, timeout).seconds();
+            return execute(env, flink, "deletion-watch bench: " + name, timeout);
         } finally {
             StateStage.deleteTree(checkpoints);
         }

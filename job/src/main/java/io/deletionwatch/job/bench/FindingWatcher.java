@@ -2,6 +2,8 @@ package io.deletionwatch.job.bench;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ExpandWildcard;
+import co.elastic.clients.elasticsearch._types.OpType;
+import co.elastic.clients.elasticsearch._types.Refresh;
 import co.elastic.clients.elasticsearch._types.SortOrder;
 import co.elastic.clients.elasticsearch.core.SearchRequest;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
@@ -9,10 +11,12 @@ import co.elastic.clients.elasticsearch.core.search.Hit;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.deletionwatch.connectors.elasticsearch.ElasticsearchClients;
 import io.deletionwatch.connectors.elasticsearch.ElasticsearchSinkOptions;
+import io.deletionwatch.connectors.elasticsearch.IndexTemplates;
 import io.deletionwatch.connectors.elasticsearch.SearchWhenReady;
 import io.deletionwatch.job.bench.ActivityLogGenerator.ExpectedFinding;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -105,6 +109,36 @@ final class FindingWatcher implements AutoCloseable {
             }
         }
     }
+
+    /**
+     * Creates the findings data stream before anything is measured, as a deployment's exists after
+     * its first finding ever: in a first run the first bulk request creates it (template, backing
+     * index, shard start) and every finding of the first seconds waits for that. The local node has
+     * no {@code PUT _data_stream} handler, so one placeholder document creates it and is deleted.
+     */
+    static void createDataStream(ElasticsearchClient client, String dataStream) throws IOException {
+        IndexTemplates.install(client); // as the sink does at start; idempotent
+        // Deleted through its backing index: the local node has no _delete_by_query either.
+        String backingIndex =
+                client.index(i -> i.index(dataStream)
+                                .id(PLACEHOLDER_ID)
+                                .opType(OpType.Create)
+                                .document(Map.of("@timestamp", Instant.now().toString())))
+                        .index();
+        client.delete(d -> d.index(backingIndex).id(PLACEHOLDER_ID).refresh(Refresh.True));
+    }
+
+    /** {@link #createDataStream(ElasticsearchClient, String)} with a client of its own. */
+    static void createDataStream(ElasticsearchSinkOptions sink, String dataStream) throws IOException {
+        ElasticsearchClient client = ElasticsearchClients.create(sink);
+        try {
+            createDataStream(client, dataStream);
+        } finally {
+            ElasticsearchClients.close(client);
+        }
+    }
+
+    private static final String PLACEHOLDER_ID = "bench-data-stream-placeholder";
 
     /**
      * The recall of a run whose findings are all written: waits up to a minute for every expected

@@ -3,14 +3,10 @@ package io.deletionwatch.job.bench;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import io.deletionwatch.connectors.elasticsearch.ElasticsearchClients;
 import io.deletionwatch.connectors.elasticsearch.ElasticsearchSinkOptions;
-import io.deletionwatch.connectors.elasticsearch.IndexTemplates;
 import io.deletionwatch.job.bench.ActivityLogGenerator.Envelope;
 import io.deletionwatch.job.bench.ActivityLogGenerator.ExpectedFinding;
 import io.deletionwatch.job.bench.ActivityLogGenerator.GeneratedLog;
 import io.deletionwatch.job.config.DetectionConfig;
-import co.elastic.clients.elasticsearch._types.OpType;
-import co.elastic.clients.elasticsearch._types.Refresh;
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -69,7 +65,7 @@ final class LatencyStage {
             }
             Recall recall = new Recall(log.expected());
             ElasticsearchClient client = ElasticsearchClients.create(sink.build());
-            createDataStream(client, job.findingsDataStream);
+            FindingWatcher.createDataStream(client, job.findingsDataStream);
             try (FindingWatcher watcher = new FindingWatcher(client, job.findingsDataStream, recall, pollInterval)) {
                 Map<Integer, Long> appendedAt = new ConcurrentHashMap<>();
                 double rate = publish(servers, topic, log, triggers, appendedAt);
@@ -89,26 +85,6 @@ final class LatencyStage {
             }
         }
     }
-
-    /**
-     * Creates the findings data stream before anything is measured, as a deployment's exists after
-     * its first finding ever: in a first run the first bulk request creates it (template, backing
-     * index, shard start) and every finding of the first seconds waits for that. The local node has
-     * no {@code PUT _data_stream} handler, so one placeholder document creates it and is deleted.
-     */
-    private static void createDataStream(ElasticsearchClient client, String dataStream) throws IOException {
-        IndexTemplates.install(client); // as the sink does at start; idempotent
-        // Deleted through its backing index: the local node has no _delete_by_query either.
-        String backingIndex =
-                client.index(i -> i.index(dataStream)
-                                .id(PLACEHOLDER_ID)
-                                .opType(OpType.Create)
-                                .document(Map.of("@timestamp", Instant.now().toString())))
-                        .index();
-        client.delete(d -> d.index(backingIndex).id(PLACEHOLDER_ID).refresh(Refresh.True));
-    }
-
-    private static final String PLACEHOLDER_ID = "bench-data-stream-placeholder";
 
     /** Sends each envelope when its time comes; returns the records per second achieved. */
     private static double publish(

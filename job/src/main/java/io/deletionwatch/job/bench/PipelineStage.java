@@ -32,6 +32,7 @@ final class PipelineStage {
      * @param ratio the median over the runs of each run over the mean of the references either side
      * @param recall the measured runs' recall, the worst of them when they differ
      * @param warmUp the runs before them, until the JIT compiler settled
+     * @param cpuSecondsPerRecord the median over the measured runs of this JVM's CPU per record
      */
     record Result(
             double recordsPerSecond,
@@ -39,7 +40,8 @@ final class PipelineStage {
             List<Long> references,
             double ratio,
             Recall.Result recall,
-            JitWarmUp.Result warmUp) {}
+            JitWarmUp.Result warmUp,
+            double cpuSecondsPerRecord) {}
 
     /** What each measured run is compared with (the parse ceiling), measured around each run. */
     @FunctionalInterface
@@ -48,7 +50,7 @@ final class PipelineStage {
     }
 
     /** One run of the stage. */
-    private record Run(double recordsPerSecond, Recall.Result recall) {}
+    private record Run(double recordsPerSecond, Recall.Result recall, double cpuSecondsPerRecord) {}
 
     private PipelineStage() {}
 
@@ -60,6 +62,8 @@ final class PipelineStage {
      * {@code reference} is measured before the first measured run and after each, and each run is
      * compared with the two either side of it: this machine's speed swings by up to 40 % from one
      * minute to the next, and a ratio of two numbers taken minutes apart measures the swing.
+     *
+     * @param cpu samples this JVM's CPU, for each measured run's CPU per record
      */
     static Result run(
             GeneratedLog log,
@@ -68,7 +72,8 @@ final class PipelineStage {
             int parallelism,
             int measuredRuns,
             Duration warmUpBudget,
-            Reference reference)
+            Reference reference,
+            CpuSampler cpu)
             throws Exception {
         if (measuredRuns < 1) {
             throw new IllegalArgumentException("measuredRuns must be at least 1, not " + measuredRuns);
@@ -78,10 +83,10 @@ final class PipelineStage {
         JitWarmUp.Result warmUp;
         try (BoundedJob.Cluster cluster = BoundedJob.Cluster.start(new Configuration(), parallelism)) {
             warmUp = JitWarmUp.ofThisJvm()
-                    .until(() -> runOnce(cluster, log, envelopes, config, parallelism), 1, warmUpBudget);
+                    .until(() -> runOnce(cluster, log, envelopes, config, parallelism, cpu), 1, warmUpBudget);
             references.add(reference.recordsPerSecond());
             for (int i = 0; i < measuredRuns; i++) {
-                measured.add(runOnce(cluster, log, envelopes, config, parallelism));
+                measured.add(runOnce(cluster, log, envelopes, config, parallelism, cpu));
                 references.add(reference.recordsPerSecond());
             }
         }
@@ -97,7 +102,8 @@ final class PipelineStage {
                 references.stream().map(Math::round).toList(),
                 ratio,
                 worst,
-                warmUp);
+                warmUp,
+                median(measured.stream().mapToDouble(Run::cpuSecondsPerRecord).toArray()));
     }
 
     /**
@@ -129,7 +135,7 @@ final class PipelineStage {
 
     private static Run runOnce(
             BoundedJob.Cluster cluster,
-            GeneratedLog log, List<KafkaRecord> envelopes, DetectionConfig config, int parallelism)
+            GeneratedLog log, List<KafkaRecord> envelopes, DetectionConfig config, int parallelism, CpuSampler cpu)
             throws Exception {
         String name = InMemory.register(envelopes);
         try {
@@ -151,9 +157,10 @@ final class PipelineStage {
             outputs.deadLetters().sinkTo(new DiscardingSink<>()).uid("dead-letter-sink").name("Dead letters (discarded)");
             // From the first record read, as the parse ceiling's clock starts with its first parse:
             // task start-up and split assignment (~1 s of a ~4 s run) are no part of the pipeline.
-            double seconds =
-                    cluster.execute(env, "deletion-watch bench: pipeline", Duration.ofMinutes(10))
-                            .secondsFrom(InMemory.firstReadMillis(name));
+            BoundedJob.Timing timing = cluster.execute(env, "deletion-watch bench: pipeline", Duration.ofMinutes(10));
+            long firstRead = InMemory.firstReadMillis(name);
+            double seconds = timing.secondsFrom(firstRead);
+            double cores = cpu.between(firstRead, timing.lastFinishedMillis()).job();
             Recall recall = new Recall(log.expected());
             for (Finding f : InMemory.findings(name)) {
                 recall.observe(
@@ -162,7 +169,8 @@ final class PipelineStage {
                         f.caller() == null ? null : f.caller().id(),
                         f.id());
             }
-            return new Run(log.records() / seconds, recall.result());
+            double recordsPerSecond = log.records() / seconds;
+            return new Run(recordsPerSecond, recall.result(), cores / recordsPerSecond);
         } finally {
             InMemory.forget(name);
         }

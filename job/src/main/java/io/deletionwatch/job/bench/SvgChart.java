@@ -17,6 +17,7 @@ final class SvgChart {
                 new Bar("parse 1 thread", r.parse1t(), "#9e9e9e"),
                 new Bar("parse 2 threads", r.parse2t(), "#616161"),
                 new Bar("pipeline", r.pipeline(), "#1976d2"),
+                new Bar("Kafka alone", r.kafkaSourceAlone(), "#a5d6a7"),
                 new Bar("Kafka to ES", r.endToEnd(), "#388e3c"),
                 new Bar("AMQP to ES", r.endToEndAmqp(), "#2e7d32")), Double.NaN);
         chart(svg, 500, String.format(Locale.ROOT, "Alert latency at %.0f records/s (ms)", r.latencyRate()), List.of(

@@ -16,7 +16,9 @@ class BenchReportTest {
         return new BenchReport("quick", "2 cores", 60_000, 1_510, 0.97, 2_000,
                 100_000, 180_000, 90_000, 0.5, 72_000, 5_000,
                 Percentiles.of(List.of(300L, 400L, 900L)), sequence, 50,
-                30_000, 700.4, 900.6, true, 22, 22, 21, 22, 1, 54_000, 22, 40_500, 20, pipelineJitSettled);
+                30_000, 700.4, 900.6, true, 22, 22, 21, 22, 1, 54_000, 22, 40_500, 20, pipelineJitSettled,
+                // fetching alone: 1.6 cores at 200 000 records/s, 8 us per record; the pipeline 11.11 us
+                200_000, new CpuSampler.Cores(1.2, 0.35, 0.05, 1.65), new CpuSampler.Cores(1.5, 0.2, 0.25, 1.98), 2.0 / 180_000, 2);
     }
 
     @Test
@@ -35,6 +37,15 @@ class BenchReportTest {
         // 72 000 records/s at parallelism 2 against the 27 000 of a 40-unit Standard namespace
         assertThat(json.get("e2e_headroom_vs_27000_eps").asDouble()).isEqualTo(2.667);
         assertThat(json.get("e2e_amqp_eps").asLong()).isEqualTo(54_000);
+        assertThat(json.get("e2e_cores_job").asDouble()).isEqualTo(1.5);
+        assertThat(json.get("e2e_cores_broker").asDouble()).isEqualTo(0.2);
+        assertThat(json.get("e2e_cores_elasticsearch").asDouble()).isEqualTo(0.25);
+        assertThat(json.get("e2e_cores_machine").asDouble()).isEqualTo(1.98);
+        assertThat(json.get("kafka_source_alone_eps").asLong()).isEqualTo(200_000);
+        assertThat(json.get("kafka_source_alone_cores").asDouble()).isEqualTo(1.6);
+        // 2 cores / (8 + 11.11 us) per record
+        assertThat(json.get("e2e_cpu_bound_eps").asLong()).isEqualTo(104_651);
+        assertThat(json.get("e2e_cpu_bound_ratio").asDouble()).isEqualTo(0.581);
         assertThat(json.get("e2e_amqp_to_parse_ratio").asDouble()).isEqualTo(0.3);
         assertThat(json.get("e2e_amqp_incidents_found").asInt()).isEqualTo(22);
         assertThat(json.get("latency_single_p99_ms").asLong()).isEqualTo(900);
@@ -63,6 +74,22 @@ class BenchReportTest {
         assertThat(table).containsPattern("findings for no injected incident +1 +0 NO");
         assertThat(table).containsPattern("headroom over 27,000 records/s \\(40 TU\\) +2\\.7 x +>= 3 NO");
         assertThat(table).containsPattern("recall: end to end at parallelism 1 +20/22 +all NO");
+        assertThat(table).containsPattern("ratio to the 2-thread ceiling +0\\.40 +>= 0\\.35 yes\n");
+        assertThat(table).containsPattern("Kafka source alone, no parsing \\(records/s\\) +200,000");
+        assertThat(table).containsPattern("cores busy: job / broker / node \\(machine\\) +1\\.50 / 0\\.20 / 0\\.25 \\(1\\.98\\) +of 2");
+        assertThat(table).containsPattern("bound: cores / \\(fetch \\+ pipeline CPU per record\\) +104,651");
+    }
+
+    @Test
+    void aRatioThatFetchingAndThePipelineAloneRuleOutSaysSo() {
+        // fetching alone at 60 000 records/s on 1.6 cores: 26.7 us per record, with the pipeline 37.8 us; 2 cores allow 52 941
+        BenchReport report = new BenchReport("full", "2 cores", 600_000, 1_510, 0.97, 2_000,
+                100_000, 180_000, 90_000, 0.5, 30_000, 5_000,
+                Percentiles.of(List.of(300L)), Percentiles.of(List.of(2_100L)), 50,
+                1_000_000, 700, 900, false, 55, 55, 55, 55, 0, 20_000, 55, 25_000, 55, true,
+                60_000, new CpuSampler.Cores(1.2, 0.35, 0.05, 1.65), new CpuSampler.Cores(1.5, 0.2, 0.25, 1.98), 2.0 / 180_000, 2);
+        assertThat(report.table()).containsPattern(
+                "ratio to the 2-thread ceiling +0\\.17 +>= 0\\.35 NO \\(out of reach here: fetching and the pipeline alone allow 0\\.29\\)");
     }
 
     @Test

@@ -25,7 +25,10 @@ class PipelineStageITCase {
         // a reference of 100 000, 300 000 and 200 000 records/s around the two runs
         java.util.Iterator<Double> references = List.of(100_000.0, 300_000.0, 200_000.0).iterator();
         // no warm-up budget: one warm-up run, then two measured runs, all on one MiniCluster
-        PipelineStage.Result result = PipelineStage.run(log, envelopes, config, 2, 2, Duration.ZERO, references::next);
+        PipelineStage.Result result;
+        try (CpuSampler cpu = CpuSampler.startThisJvm()) {
+            result = PipelineStage.run(log, envelopes, config, 2, 2, Duration.ZERO, references::next, cpu);
+        }
 
         // each run's findings are its own: a later job on the same cluster finds each incident once again
         assertThat(result.recall()).isEqualTo(new Recall.Result(11, 11, 0, 0, 0));
@@ -38,5 +41,9 @@ class PipelineStageITCase {
         assertThat(result.runs()).hasSize(2).allSatisfy(rate -> assertThat(rate).isPositive());
         assertThat(result.recordsPerSecond())
                 .isEqualTo((result.runs().get(0) + result.runs().get(1)) / 2.0, org.assertj.core.data.Offset.offset(1.0));
+        // this JVM's CPU per record: busy, and never more cores than the machine has (at the median rate)
+        assertThat(result.cpuSecondsPerRecord()).isPositive();
+        assertThat(result.cpuSecondsPerRecord() * result.recordsPerSecond())
+                .isLessThanOrEqualTo(Runtime.getRuntime().availableProcessors() * 1.1);
     }
 }
