@@ -27,7 +27,7 @@ final class AmqpEndToEndStage {
     private AmqpEndToEndStage() {}
 
     /** @param cpu the job's JVM also runs the endpoint here */
-    static EndToEndStage.Result run(LocalServers servers, GeneratedLog log, DetectionConfig config, int parallelism, Duration timeout,
+    static EndToEndStage.Result run(BoundedJob.Cluster cluster, LocalServers servers, GeneratedLog log, DetectionConfig config, int parallelism, Duration timeout,
             CpuSampler cpu)
             throws Exception {
         Path secrets = Files.createTempDirectory("deletion-watch-bench-amqp");
@@ -55,7 +55,7 @@ final class AmqpEndToEndStage {
             ElasticsearchSinkOptions sink =
                     ElasticsearchSinkOptions.builder().hosts(servers.elasticsearch.httpUrl()).dataStream(dataStream).build();
             FindingWatcher.createDataStream(sink, dataStream); // as a deployment's exists after its first finding
-            BoundedJob.Timing timing = BoundedJob.runStreamingJob("amqp", input, sink, config, parallelism, timeout);
+            BoundedJob.Timing timing = BoundedJob.runStreamingJob(cluster, "amqp", input, sink, config, parallelism, timeout);
             return EndToEndStage.Result.of(log, timing, FindingWatcher.recallOf(sink, dataStream, log.expected()), cpu);
         } finally {
             StateStage.deleteTree(secrets);

@@ -6,6 +6,7 @@ import io.deletionwatch.job.bench.ActivityLogGenerator.Envelope;
 import io.deletionwatch.job.bench.ActivityLogGenerator.GeneratedLog;
 import io.deletionwatch.job.config.DetectionConfig;
 import java.io.IOException;
+import org.apache.flink.configuration.Configuration;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -103,28 +104,35 @@ public final class Benchmark {
         EndToEndStage.Result e2eP1;
         EndToEndStage.Result amqp;
         KafkaSourceStage.Result kafkaSource;
+        JitWarmUp.Result e2eWarmUp;
         LatencyStage.Result latency;
         step(out, started, "starting a Kafka broker and an Elasticsearch node");
-        try (LocalServers servers = LocalServers.start(); CpuSampler cpu = CpuSampler.start(servers)) {
+        try (LocalServers servers = LocalServers.start();
+                CpuSampler cpu = CpuSampler.start(servers);
+                BoundedJob.Cluster cluster = BoundedJob.Cluster.start(new Configuration(), s.parallelism())) {
             step(out, started, "end to end: publishing to a %d-partition topic", EndToEndStage.PARTITIONS);
             double published = EndToEndStage.publish(servers, log, "bench-e2e");
-            // As the pipeline stage does: a first run warms the JIT up for the Kafka client's code.
-            step(out, started, "end to end: a warm-up run");
-            EndToEndStage.run(servers, log, "bench-e2e", "e2e_warmup", config, s.parallelism(), Duration.ofMinutes(10), cpu);
+            // As the pipeline stage does: runs on one cluster until the JIT has compiled the Kafka
+            // client's, the sink's and Flink's network code too.
+            step(out, started, "end to end: warm-up runs until the JIT settles");
+            int[] warmUps = {0};
+            e2eWarmUp = JitWarmUp.ofThisJvm().until(() -> EndToEndStage.run(cluster, servers, log, "bench-e2e",
+                    "e2e_warmup_" + warmUps[0]++, config, s.parallelism(), Duration.ofMinutes(10), cpu), 1, s.warmUpBudget());
+            step(out, started, "  %s", e2eWarmUp);
             step(out, started, "Kafka source alone: the production consumer into a discarding sink, parallelism %d", s.parallelism());
-            kafkaSource = KafkaSourceStage.run(servers, log, "bench-e2e", s.parallelism(), s.kafkaSourceRuns(),
+            kafkaSource = KafkaSourceStage.run(cluster, servers, log, "bench-e2e", s.parallelism(), s.kafkaSourceRuns(),
                     Duration.ofMinutes(10), cpu);
             step(out, started, "  %,.0f records/s (fastest of %s); %s", kafkaSource.recordsPerSecond(), kafkaSource.runs(),
                     kafkaSource.cores());
             step(out, started, "end to end: Kafka -> job -> Elasticsearch, parallelism %d", s.parallelism());
-            e2e = EndToEndStage.run(servers, log, "bench-e2e", "e2e", config, s.parallelism(), Duration.ofMinutes(10), cpu);
+            e2e = EndToEndStage.run(cluster, servers, log, "bench-e2e", "e2e", config, s.parallelism(), Duration.ofMinutes(10), cpu);
             step(out, started, "  %,.0f records/s (published at %,.0f records/s); %s; recall %s",
                     e2e.recordsPerSecond(), published, e2e.cores(), e2e.recall());
             step(out, started, "end to end: Kafka -> job -> Elasticsearch, parallelism 1");
-            e2eP1 = EndToEndStage.run(servers, log, "bench-e2e", "e2e_p1", config, 1, Duration.ofMinutes(10), cpu);
+            e2eP1 = EndToEndStage.run(cluster, servers, log, "bench-e2e", "e2e_p1", config, 1, Duration.ofMinutes(10), cpu);
             step(out, started, "  %,.0f records/s; %s; recall %s", e2eP1.recordsPerSecond(), e2eP1.cores(), e2eP1.recall());
             step(out, started, "end to end over AMQP: Event Hubs test endpoint -> job -> Elasticsearch");
-            amqp = AmqpEndToEndStage.run(servers, log, config, s.parallelism(), Duration.ofMinutes(10), cpu);
+            amqp = AmqpEndToEndStage.run(cluster, servers, log, config, s.parallelism(), Duration.ofMinutes(10), cpu);
             step(out, started, "  %,.0f records/s; %s (the endpoint runs in the job's JVM); recall %s",
                     amqp.recordsPerSecond(), amqp.cores(), amqp.recall());
             step(out, started, "latency at %,d records/s for %d s", s.rate(), s.latencyDuration().toSeconds());
@@ -182,7 +190,8 @@ public final class Benchmark {
                 kafkaSource.cores(),
                 e2e.cores(),
                 pipeline.cpuSecondsPerRecord(),
-                Runtime.getRuntime().availableProcessors());
+                Runtime.getRuntime().availableProcessors(),
+                e2eWarmUp.settled());
         write(outputDir, report);
         step(out, started, "done; report, JSON and chart in %s", outputDir);
         return report;

@@ -20,7 +20,7 @@ import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * Runs a bounded job on a MiniCluster of its own in this JVM and times it by the job's own task
+ * Runs bounded jobs on a MiniCluster in this JVM and times each by the job's own task
  * timestamps: from the first task running (deployment and state set-up are not counted) to the
  * last task finished, when the source has read everything and the sinks have written it. Nothing
  * polls, and no checkpoint is needed to see progress by, so checkpoints stay at their production
@@ -50,11 +50,12 @@ final class BoundedJob {
 
     /**
      * The production job ({@link StreamingJob#define}) over a bounded input, with {@code run}'s
-     * checkpoint interval and buffer timeout.
+     * checkpoint interval and buffer timeout, on {@code cluster}.
      *
      * @return when the first task started running and the last one finished
      */
     static Timing runStreamingJob(
+            Cluster cluster,
             String name,
             StreamingJob.Input input,
             ElasticsearchSinkOptions sink,
@@ -62,32 +63,10 @@ final class BoundedJob {
             int parallelism,
             Duration timeout)
             throws Exception {
-        Path checkpoints = Files.createTempDirectory("deletion-watch-bench-" + name);
-        try {
-            Configuration flink = KafkaJob.fileCheckpoints(checkpoints);
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
-            env.setParallelism(parallelism);
-            env.enableCheckpointing(CHECKPOINT_INTERVAL.toMillis());
-            StreamingJob.bufferTimeoutUnlessConfigured(env); // as `run` does
-            StreamingJob.define(env, input, sink, Rules.all(config), config);
-            return execute(env, flink, "deletion-watch bench: " + name, timeout);
-        } finally {
-            StateStage.deleteTree(checkpoints);
-        }
-    }
-
-    /**
-     * Runs the job defined in {@code env} to its end on a MiniCluster of its own.
-     *
-     * @param flink the configuration {@code env} was made with, for the cluster
-     * @return when the first task started running and the last one finished
-     * @throws Exception the job's failure, or a timeout
-     */
-    static Timing execute(StreamExecutionEnvironment env, Configuration flink, String name, Duration timeout)
-            throws Exception {
-        try (Cluster cluster = Cluster.start(flink, env.getParallelism())) {
-            return cluster.execute(env, name, timeout);
-        }
+        StreamExecutionEnvironment env = cluster.environment(parallelism);
+        StreamingJob.bufferTimeoutUnlessConfigured(env); // as `run` does
+        StreamingJob.define(env, input, sink, Rules.all(config), config);
+        return cluster.execute(env, "deletion-watch bench: " + name, timeout);
     }
 
     /**
@@ -98,14 +77,29 @@ final class BoundedJob {
     static final class Cluster implements AutoCloseable {
         private final MiniCluster cluster;
         private final int slots;
+        private final Path checkpoints;
 
-        private Cluster(MiniCluster cluster, int slots) {
+        private Cluster(MiniCluster cluster, int slots, Path checkpoints) {
             this.cluster = cluster;
             this.slots = slots;
+            this.checkpoints = checkpoints;
+        }
+
+        /**
+         * An environment for a job on this cluster, with {@code run}'s checkpoint interval and its
+         * checkpoints in files of the cluster's own (deleted when it closes).
+         */
+        StreamExecutionEnvironment environment(int parallelism) {
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+                    KafkaJob.fileCheckpoints(checkpoints));
+            env.setParallelism(parallelism);
+            env.enableCheckpointing(CHECKPOINT_INTERVAL.toMillis());
+            return env;
         }
 
         /** One TaskManager with {@code slots} slots, its REST endpoint on a free local port. */
         static Cluster start(Configuration flink, int slots) throws Exception {
+            Path checkpoints = Files.createTempDirectory("deletion-watch-bench-checkpoints");
             flink = new Configuration(flink);
             flink.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
             flink.set(RestOptions.ADDRESS, "127.0.0.1");
@@ -119,9 +113,10 @@ final class BoundedJob {
                 cluster.start();
             } catch (Exception e) {
                 cluster.close();
+                StateStage.deleteTree(checkpoints);
                 throw e;
             }
-            return new Cluster(cluster, slots);
+            return new Cluster(cluster, slots, checkpoints);
         }
 
         /**
@@ -148,7 +143,11 @@ final class BoundedJob {
 
         @Override
         public void close() throws Exception {
-            cluster.close();
+            try {
+                cluster.close();
+            } finally {
+                StateStage.deleteTree(checkpoints);
+            }
         }
     }
 

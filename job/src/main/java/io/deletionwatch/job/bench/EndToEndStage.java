@@ -57,7 +57,7 @@ final class EndToEndStage {
      *
      * @param name names the consumer group and the findings data stream
      */
-    static Result run(LocalServers servers, GeneratedLog log, String topic, String name,
+    static Result run(BoundedJob.Cluster cluster, LocalServers servers, GeneratedLog log, String topic, String name,
             DetectionConfig config, int parallelism, Duration timeout, CpuSampler cpu) throws Exception {
         String dataStream = "logs-deletion_watch.findings-bench_" + name;
         StreamingJob.Input input = StreamingJob.Input.kafka(
@@ -76,7 +76,7 @@ final class EndToEndStage {
         ElasticsearchSinkOptions sink =
                 ElasticsearchSinkOptions.builder().hosts(servers.elasticsearch.httpUrl()).dataStream(dataStream).build();
         FindingWatcher.createDataStream(sink, dataStream); // as a deployment's exists after its first finding
-        BoundedJob.Timing timing = BoundedJob.runStreamingJob(name, input, sink, config, parallelism, timeout);
+        BoundedJob.Timing timing = BoundedJob.runStreamingJob(cluster, name, input, sink, config, parallelism, timeout);
         return Result.of(log, timing, FindingWatcher.recallOf(sink, dataStream, log.expected()), cpu);
     }
 }

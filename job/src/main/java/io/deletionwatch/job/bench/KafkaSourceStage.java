@@ -4,13 +4,10 @@ import io.deletionwatch.connectors.source.EventHubsSource;
 import io.deletionwatch.connectors.source.KafkaRecord;
 import io.deletionwatch.connectors.source.KafkaSourceOptions;
 import io.deletionwatch.job.bench.ActivityLogGenerator.GeneratedLog;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -37,7 +34,7 @@ final class KafkaSourceStage {
 
     private KafkaSourceStage() {}
 
-    static Result run(LocalServers servers, GeneratedLog log, String topic, int parallelism, int runs, Duration timeout,
+    static Result run(BoundedJob.Cluster cluster, LocalServers servers, GeneratedLog log, String topic, int parallelism, int runs, Duration timeout,
             CpuSampler cpu) throws Exception {
         if (runs < 1) {
             throw new IllegalArgumentException("runs must be at least 1: " + runs);
@@ -46,7 +43,7 @@ final class KafkaSourceStage {
         double best = 0;
         CpuSampler.Cores bestCores = null;
         for (int run = 0; run < runs; run++) {
-            BoundedJob.Timing timing = runOnce(servers, topic, "bench-kafka-source-" + run, parallelism, timeout);
+            BoundedJob.Timing timing = runOnce(cluster, servers, topic, "bench-kafka-source-" + run, parallelism, timeout);
             double rate = log.records() / timing.seconds();
             rates.add(Math.round(rate));
             if (rate > best) {
@@ -57,8 +54,8 @@ final class KafkaSourceStage {
         return new Result(best, rates, bestCores);
     }
 
-    private static BoundedJob.Timing runOnce(LocalServers servers, String topic, String group, int parallelism,
-            Duration timeout) throws Exception {
+    private static BoundedJob.Timing runOnce(BoundedJob.Cluster cluster, LocalServers servers, String topic, String group,
+            int parallelism, Duration timeout) throws Exception {
         KafkaSource<KafkaRecord> source = EventHubsSource.builder(
                         KafkaSourceOptions.builder()
                                 .bootstrapServers(servers.broker.plaintextBootstrap())
@@ -70,21 +67,13 @@ final class KafkaSourceStage {
                         null)
                 .setBounded(OffsetsInitializer.latest())
                 .build();
-        Path checkpoints = Files.createTempDirectory("deletion-watch-bench-kafka-source");
-        try {
-            Configuration flink = KafkaJob.fileCheckpoints(checkpoints);
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
-            env.setParallelism(parallelism);
-            env.enableCheckpointing(BoundedJob.CHECKPOINT_INTERVAL.toMillis());
-            env.fromSource(source, WatermarkStrategy.noWatermarks(), "Kafka source alone")
-                    .uid("bench-kafka-source")
-                    .name("Kafka source alone")
-                    .sinkTo(new DiscardingSink<>())
-                    .uid("bench-kafka-source-discarded")
-                    .name("Records (discarded)");
-            return BoundedJob.execute(env, flink, "deletion-watch bench: Kafka source alone", timeout);
-        } finally {
-            StateStage.deleteTree(checkpoints);
-        }
+        StreamExecutionEnvironment env = cluster.environment(parallelism);
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "Kafka source alone")
+                .uid("bench-kafka-source")
+                .name("Kafka source alone")
+                .sinkTo(new DiscardingSink<>())
+                .uid("bench-kafka-source-discarded")
+                .name("Records (discarded)");
+        return cluster.execute(env, "deletion-watch bench: Kafka source alone", timeout);
     }
 }

@@ -18,7 +18,7 @@ class BenchReportTest {
                 Percentiles.of(List.of(300L, 400L, 900L)), sequence, 50,
                 30_000, 700.4, 900.6, true, 22, 22, 21, 22, 1, 54_000, 22, 40_500, 20, pipelineJitSettled,
                 // fetching alone: 1.6 cores at 200 000 records/s, 8 us per record; the pipeline 11.11 us
-                200_000, new CpuSampler.Cores(1.2, 0.35, 0.05, 1.65), new CpuSampler.Cores(1.5, 0.2, 0.25, 1.98), 2.0 / 180_000, 2);
+                200_000, new CpuSampler.Cores(1.2, 0.35, 0.05, 1.65), new CpuSampler.Cores(1.5, 0.2, 0.25, 1.98), 2.0 / 180_000, 2, pipelineJitSettled);
     }
 
     @Test
@@ -31,6 +31,7 @@ class BenchReportTest {
                 "incidents_expected", "incidents_found");
         assertThat(json.get("pipeline_to_parse_ratio").asDouble()).isEqualTo(0.5);
         assertThat(json.get("pipeline_jit_settled").asBoolean()).isTrue();
+        assertThat(json.get("e2e_jit_settled").asBoolean()).isTrue();
         assertThat(json.get("e2e_to_parse_ratio").asDouble()).isEqualTo(0.4);
         assertThat(json.get("e2e_p1_eps").asLong()).isEqualTo(40_500);
         assertThat(json.get("e2e_p1_incidents_found").asInt()).isEqualTo(20);
@@ -87,7 +88,7 @@ class BenchReportTest {
                 100_000, 180_000, 90_000, 0.5, 30_000, 5_000,
                 Percentiles.of(List.of(300L)), Percentiles.of(List.of(2_100L)), 50,
                 1_000_000, 700, 900, false, 55, 55, 55, 55, 0, 20_000, 55, 25_000, 55, true,
-                60_000, new CpuSampler.Cores(1.2, 0.35, 0.05, 1.65), new CpuSampler.Cores(1.5, 0.2, 0.25, 1.98), 2.0 / 180_000, 2);
+                60_000, new CpuSampler.Cores(1.2, 0.35, 0.05, 1.65), new CpuSampler.Cores(1.5, 0.2, 0.25, 1.98), 2.0 / 180_000, 2, true);
         assertThat(report.table()).containsPattern(
                 "ratio to the 2-thread ceiling +0\\.17 +>= 0\\.35 NO \\(out of reach here: fetching and the pipeline alone allow 0\\.29\\)");
     }
@@ -96,6 +97,9 @@ class BenchReportTest {
     void aPipelineMeasuredWhileTheJitStillCompiledSaysSo() throws Exception {
         BenchReport report = report(Percentiles.of(List.of(2_100L)), false);
         assertThat(new ObjectMapper().readTree(report.jsonLine()).get("pipeline_jit_settled").asBoolean()).isFalse();
+        assertThat(new ObjectMapper().readTree(report.jsonLine()).get("e2e_jit_settled").asBoolean()).isFalse();
+        assertThat(report.table()).containsPattern(
+                "end to end, Kafka -> Elasticsearch \\(records/s\\) +72,000 +\\(JIT still compiling: no steady state\\)");
         assertThat(report.table()).containsPattern(
                 "ratio to the 2-thread ceiling +0\\.50 +>= 0\\.50 yes \\(JIT still compiling: no steady state\\)");
     }
