@@ -21,6 +21,10 @@ import java.util.Map;
  * @param pipelineCpuSecondsPerRecord this JVM's CPU per record in the pipeline stage (the median of its runs)
  * @param cores the machine's cores
  * @param endToEndJitSettled whether the JIT compiler had settled before the end-to-end runs
+ * @param endToEndParse2t the 2-thread ceiling measured before the first end-to-end run at
+ *     parallelism 2 and after each (their mean)
+ * @param endToEndRatio those runs over that ceiling, each run against the ceiling either side of
+ *     it (the median), as {@code pipelineRatio}
  */
 public record BenchReport(
         String mode,
@@ -57,7 +61,9 @@ public record BenchReport(
         CpuSampler.Cores endToEndCores,
         double pipelineCpuSecondsPerRecord,
         int cores,
-        boolean endToEndJitSettled) {
+        boolean endToEndJitSettled,
+        double endToEndParse2t,
+        double endToEndRatio) {
 
     static final long TARGET_STATE_KEYS = 1_000_000;
 
@@ -67,12 +73,8 @@ public record BenchReport(
      */
     static final double EVENT_HUBS_STANDARD_MAX_EPS = 27_000;
 
-    public double endToEndRatio() {
-        return endToEnd / parse2t;
-    }
-
     public double endToEndAmqpRatio() {
-        return endToEndAmqp / parse2t;
+        return endToEndAmqp / endToEndParse2t;
     }
 
     /** End to end at parallelism 2, as a multiple of the largest Standard namespace's rate. */
@@ -90,8 +92,9 @@ public record BenchReport(
         return cores / (kafkaSourceAloneCores.secondsPerRecord(kafkaSourceAlone) + pipelineCpuSecondsPerRecord);
     }
 
+    /** The bound over the ceiling measured around the end-to-end runs. */
     public double endToEndBoundRatio() {
-        return endToEndBound() / parse2t;
+        return endToEndBound() / endToEndParse2t;
     }
 
     /** Found exactly once in both the pipeline and the end-to-end stage. */
@@ -109,6 +112,7 @@ public record BenchReport(
         json.put("pipeline_to_parse_ratio", ratio(pipelineRatio()));
         json.put("pipeline_jit_settled", pipelineJitSettled);
         json.put("e2e_eps", round(endToEnd));
+        json.put("e2e_parse_eps_2t", round(endToEndParse2t));
         json.put("e2e_to_parse_ratio", ratio(endToEndRatio()));
         json.put("e2e_jit_settled", endToEndJitSettled);
         json.put("e2e_p1_eps", round(endToEndP1));
@@ -167,7 +171,8 @@ public record BenchReport(
         row(t, "  ratio to the 2-thread ceiling", String.format("%.2f", pipelineRatio()), ">= 0.50",
                 met(pipelineRatio() >= 0.5) + (pipelineJitSettled ? "" : " (JIT still compiling: no steady state)"));
         row(t, "end to end, Kafka -> Elasticsearch (records/s)", fmt(endToEnd), "", endToEndJitSettled ? "" : "(JIT still compiling: no steady state)");
-        row(t, "  ratio to the 2-thread ceiling", String.format("%.2f", endToEndRatio()), ">= 0.35", met(endToEndRatio() >= 0.35)
+        row(t, "  2-thread ceiling around these runs", fmt(endToEndParse2t), "", "");
+        row(t, "  ratio to that ceiling", String.format("%.2f", endToEndRatio()), ">= 0.35", met(endToEndRatio() >= 0.35)
                 + (endToEndRatio() < 0.35 && endToEndBoundRatio() < 0.35
                         ? String.format(" (out of reach here: fetching and the pipeline alone allow %.2f)", endToEndBoundRatio()) : ""));
         row(t, "  headroom over 27,000 records/s (40 TU)", String.format("%.1f x", endToEndHeadroom()), ">= 3", met(endToEndHeadroom() >= 3));
@@ -176,7 +181,7 @@ public record BenchReport(
         row(t, "Kafka source alone, no parsing (records/s)", fmt(kafkaSourceAlone), "", "");
         row(t, "  cores busy: job / broker / node (machine)", cores(kafkaSourceAloneCores), "", "of " + cores);
         row(t, "  bound: cores / (fetch + pipeline CPU per record)", fmt(endToEndBound()), "", "");
-        row(t, "  the bound's ratio to the 2-thread ceiling", String.format("%.2f", endToEndBoundRatio()), "", "");
+        row(t, "  the bound's ratio to that ceiling", String.format("%.2f", endToEndBoundRatio()), "", "");
         row(t, "end to end, AMQP -> Elasticsearch (records/s)", fmt(endToEndAmqp), "", "");
         row(t, "  ratio to the 2-thread ceiling", String.format("%.2f", endToEndAmqpRatio()), "", "");
         row(t, String.format("latency at %s records/s, single-event p50 (ms)", fmt(latencyRate)), fmt(single.p50()), "", "");

@@ -18,7 +18,8 @@ class BenchReportTest {
                 Percentiles.of(List.of(300L, 400L, 900L)), sequence, 50,
                 30_000, 700.4, 900.6, true, 22, 22, 21, 22, 1, 54_000, 22, 40_500, 20, pipelineJitSettled,
                 // fetching alone: 1.6 cores at 200 000 records/s, 8 us per record; the pipeline 11.11 us
-                200_000, new CpuSampler.Cores(1.2, 0.35, 0.05, 1.65), new CpuSampler.Cores(1.5, 0.2, 0.25, 1.98), 2.0 / 180_000, 2, pipelineJitSettled);
+                200_000, new CpuSampler.Cores(1.2, 0.35, 0.05, 1.65), new CpuSampler.Cores(1.5, 0.2, 0.25, 1.98), 2.0 / 180_000, 2, pipelineJitSettled,
+                180_000, 0.4);
     }
 
     @Test
@@ -33,6 +34,7 @@ class BenchReportTest {
         assertThat(json.get("pipeline_jit_settled").asBoolean()).isTrue();
         assertThat(json.get("e2e_jit_settled").asBoolean()).isTrue();
         assertThat(json.get("e2e_to_parse_ratio").asDouble()).isEqualTo(0.4);
+        assertThat(json.get("e2e_parse_eps_2t").asLong()).isEqualTo(180_000);
         assertThat(json.get("e2e_p1_eps").asLong()).isEqualTo(40_500);
         assertThat(json.get("e2e_p1_incidents_found").asInt()).isEqualTo(20);
         // 72 000 records/s at parallelism 2 against the 27 000 of a 40-unit Standard namespace
@@ -75,7 +77,7 @@ class BenchReportTest {
         assertThat(table).containsPattern("findings for no injected incident +1 +0 NO");
         assertThat(table).containsPattern("headroom over 27,000 records/s \\(40 TU\\) +2\\.7 x +>= 3 NO");
         assertThat(table).containsPattern("recall: end to end at parallelism 1 +20/22 +all NO");
-        assertThat(table).containsPattern("ratio to the 2-thread ceiling +0\\.40 +>= 0\\.35 yes\n");
+        assertThat(table).containsPattern("ratio to that ceiling +0\\.40 +>= 0\\.35 yes\n");
         assertThat(table).containsPattern("Kafka source alone, no parsing \\(records/s\\) +200,000");
         assertThat(table).containsPattern("cores busy: job / broker / node \\(machine\\) +1\\.50 / 0\\.20 / 0\\.25 \\(1\\.98\\) +of 2");
         assertThat(table).containsPattern("bound: cores / \\(fetch \\+ pipeline CPU per record\\) +104,651");
@@ -88,9 +90,10 @@ class BenchReportTest {
                 100_000, 180_000, 90_000, 0.5, 30_000, 5_000,
                 Percentiles.of(List.of(300L)), Percentiles.of(List.of(2_100L)), 50,
                 1_000_000, 700, 900, false, 55, 55, 55, 55, 0, 20_000, 55, 25_000, 55, true,
-                60_000, new CpuSampler.Cores(1.2, 0.35, 0.05, 1.65), new CpuSampler.Cores(1.5, 0.2, 0.25, 1.98), 2.0 / 180_000, 2, true);
+                60_000, new CpuSampler.Cores(1.2, 0.35, 0.05, 1.65), new CpuSampler.Cores(1.5, 0.2, 0.25, 1.98), 2.0 / 180_000, 2, true,
+                180_000, 30_000 / 180_000.0);
         assertThat(report.table()).containsPattern(
-                "ratio to the 2-thread ceiling +0\\.17 +>= 0\\.35 NO \\(out of reach here: fetching and the pipeline alone allow 0\\.29\\)");
+                "ratio to that ceiling +0\\.17 +>= 0\\.35 NO \\(out of reach here: fetching and the pipeline alone allow 0\\.29\\)");
     }
 
     @Test
