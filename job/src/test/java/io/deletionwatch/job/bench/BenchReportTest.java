@@ -97,6 +97,17 @@ class BenchReportTest {
     }
 
     @Test
+    void aRunThatWasNoSteadyStateRulesNothingOut() {
+        BenchReport report = new BenchReport("quick", "2 cores", 60_000, 1_510, 0.97, 2_000,
+                100_000, 180_000, 90_000, 0.5, 30_000, 5_000,
+                Percentiles.of(List.of(300L)), Percentiles.of(List.of(2_100L)), 50,
+                30_000, 700, 900, true, 22, 22, 22, 22, 0, 20_000, 22, 25_000, 22, false,
+                60_000, new CpuSampler.Cores(1.2, 0.35, 0.05, 1.65), new CpuSampler.Cores(1.5, 0.2, 0.25, 1.98), 2.0 / 180_000, 2, false,
+                180_000, 30_000 / 180_000.0);
+        assertThat(report.table()).containsPattern("ratio to that ceiling +0\\.17 +>= 0\\.35 NO\n");
+    }
+
+    @Test
     void aPipelineMeasuredWhileTheJitStillCompiledSaysSo() throws Exception {
         BenchReport report = report(Percentiles.of(List.of(2_100L)), false);
         assertThat(new ObjectMapper().readTree(report.jsonLine()).get("pipeline_jit_settled").asBoolean()).isFalse();
