@@ -2,7 +2,6 @@ package io.deletionwatch.job.bench;
 
 import io.deletionwatch.connectors.elasticsearch.ElasticsearchSinkOptions;
 import io.deletionwatch.connectors.localstack.TopicPublisher;
-import io.deletionwatch.connectors.source.KafkaSourceOptions;
 import io.deletionwatch.job.bench.ActivityLogGenerator.Envelope;
 import io.deletionwatch.job.bench.ActivityLogGenerator.GeneratedLog;
 import io.deletionwatch.job.config.DetectionConfig;
@@ -80,13 +79,7 @@ final class EndToEndStage {
         String dataStream = "logs-deletion_watch.findings-bench_" + name;
         StreamingJob.Input input = StreamingJob.Input.kafka(
                 StreamingJob.Input.kafkaSource(
-                                KafkaSourceOptions.builder()
-                                        .bootstrapServers(servers.broker.plaintextBootstrap())
-                                        .topic(topic)
-                                        .groupId("bench-" + name)
-                                        .security(KafkaSourceOptions.Security.NONE)
-                                        .startingOffsets(KafkaSourceOptions.StartingOffsets.EARLIEST)
-                                        .build(),
+                                servers.kafkaSource(topic, "bench-" + name),
                                 null,
                                 config)
                         .setBounded(OffsetsInitializer.latest())

@@ -2,7 +2,6 @@ package io.deletionwatch.job.bench;
 
 import io.deletionwatch.connectors.elasticsearch.ElasticsearchSinkOptions;
 import io.deletionwatch.connectors.localstack.ElasticsearchNode;
-import io.deletionwatch.connectors.source.KafkaSourceOptions;
 import io.deletionwatch.job.config.DetectionConfig;
 import io.deletionwatch.job.pipeline.StreamingJob;
 import io.deletionwatch.job.rules.Rules;
@@ -58,13 +57,7 @@ final class KafkaJob implements AutoCloseable {
         String dataStream = "logs-deletion_watch.findings-bench_" + name;
         StreamingJob.define(
                 env,
-                KafkaSourceOptions.builder()
-                        .bootstrapServers(servers.broker.plaintextBootstrap())
-                        .topic(topic)
-                        .groupId(group)
-                        .security(KafkaSourceOptions.Security.NONE)
-                        .startingOffsets(KafkaSourceOptions.StartingOffsets.EARLIEST)
-                        .build(),
+                servers.kafkaSource(topic, group),
                 null,
                 sink.hosts(servers.elasticsearch.httpUrl()).dataStream(dataStream).build(),
                 Rules.all(config),

@@ -2,7 +2,6 @@ package io.deletionwatch.job.bench;
 
 import io.deletionwatch.connectors.source.EventHubsSource;
 import io.deletionwatch.connectors.source.KafkaRecord;
-import io.deletionwatch.connectors.source.KafkaSourceOptions;
 import io.deletionwatch.job.bench.ActivityLogGenerator.GeneratedLog;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,13 +56,7 @@ final class KafkaSourceStage {
     private static BoundedJob.Timing runOnce(BoundedJob.Cluster cluster, LocalServers servers, String topic, String group,
             int parallelism, Duration timeout) throws Exception {
         KafkaSource<KafkaRecord> source = EventHubsSource.builder(
-                        KafkaSourceOptions.builder()
-                                .bootstrapServers(servers.broker.plaintextBootstrap())
-                                .topic(topic)
-                                .groupId(group)
-                                .security(KafkaSourceOptions.Security.NONE)
-                                .startingOffsets(KafkaSourceOptions.StartingOffsets.EARLIEST)
-                                .build(),
+                        servers.kafkaSource(topic, group),
                         null)
                 .setBounded(OffsetsInitializer.latest())
                 .build();

@@ -2,6 +2,7 @@ package io.deletionwatch.job.bench;
 
 import io.deletionwatch.connectors.localstack.ElasticsearchNode;
 import io.deletionwatch.connectors.localstack.KafkaBroker;
+import io.deletionwatch.connectors.source.KafkaSourceOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.CompletableFuture;
@@ -40,6 +41,17 @@ final class LocalServers implements AutoCloseable {
             closeQuietly(broker);
             throw e.getCause() instanceof Exception cause ? cause : e;
         }
+    }
+
+    /** The job's Kafka options for a topic of the local broker: plaintext, from the earliest offsets. */
+    KafkaSourceOptions kafkaSource(String topic, String group) {
+        return KafkaSourceOptions.builder()
+                .bootstrapServers(broker.plaintextBootstrap())
+                .topic(topic)
+                .groupId(group)
+                .security(KafkaSourceOptions.Security.NONE)
+                .startingOffsets(KafkaSourceOptions.StartingOffsets.EARLIEST)
+                .build();
     }
 
     @Override
