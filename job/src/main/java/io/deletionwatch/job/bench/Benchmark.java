@@ -223,7 +223,7 @@ public final class Benchmark {
     public static boolean soak(long seed, int rate, Duration duration, Duration outOfOrderness, Path outputDir,
             PrintWriter out) throws Exception {
         Settings s = Settings.quick(seed, rate, outOfOrderness);
-        try (LocalServers servers = LocalServers.start(); CpuSampler cpu = CpuSampler.start(servers)) {
+        try (LocalServers servers = LocalServers.start()) {
             out.printf("soak: %,d records/s for %s through Kafka -> job -> Elasticsearch; samples every 10 s%n", rate, duration);
             out.flush();
             SoakStage.Result result = SoakStage.run(servers, seed, rate, duration, s.config(), s.parallelism(),
