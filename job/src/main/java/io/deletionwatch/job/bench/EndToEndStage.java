@@ -47,11 +47,8 @@ final class EndToEndStage {
         List<Result> byRate = new ArrayList<>(runs);
         byRate.sort(java.util.Comparator.comparingDouble(Result::recordsPerSecond));
         Result middle = byRate.get((byRate.size() - 1) / 2);
-        Recall.Result worst = runs.stream()
-                .map(Result::recall)
-                .max(java.util.Comparator.comparingInt((Recall.Result r) -> r.missing() + r.duplicated() + r.unexpected()))
-                .orElseThrow();
-        return new Result(middle.recordsPerSecond(), worst, middle.cores());
+        return new Result(middle.recordsPerSecond(), Recall.Result.worst(runs.stream().map(Result::recall).toList()),
+                middle.cores());
     }
 
     /** Publishes the log to a topic of its own. @return records per second of the publishing */

@@ -24,12 +24,7 @@ final class KafkaSourceStage {
      * @param runs every run's rate; the result is the fastest, the least the source can cost
      * @param cores what the job's JVM, the broker and the node kept busy during the fastest run
      */
-    record Result(double recordsPerSecond, List<Long> runs, CpuSampler.Cores cores) {
-        /** Core-seconds one record costs to fetch. */
-        double secondsPerRecord() {
-            return cores.secondsPerRecord(recordsPerSecond);
-        }
-    }
+    record Result(double recordsPerSecond, List<Long> runs, CpuSampler.Cores cores) {}
 
     private KafkaSourceStage() {}
 

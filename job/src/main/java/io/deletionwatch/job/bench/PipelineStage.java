@@ -12,7 +12,6 @@ import io.deletionwatch.job.rules.Rules;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -91,10 +90,7 @@ final class PipelineStage {
             }
         }
         double[] runRates = measured.stream().mapToDouble(Run::recordsPerSecond).toArray();
-        Recall.Result worst = measured.stream()
-                .map(Run::recall)
-                .max(Comparator.comparingInt((Recall.Result r) -> r.missing() + r.duplicated() + r.unexpected()))
-                .orElseThrow();
+        Recall.Result worst = Recall.Result.worst(measured.stream().map(Run::recall).toList());
         double ratio = pairedRatio(runRates, references.stream().mapToDouble(Double::doubleValue).toArray());
         return new Result(
                 median(runRates),

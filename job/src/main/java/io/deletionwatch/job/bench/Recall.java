@@ -32,6 +32,13 @@ final class Recall {
             return foundOnce == expected && duplicated == 0 && unexpected == 0;
         }
 
+        /** Of several runs' results, the one with the most missing, duplicated and unexpected findings. */
+        static Result worst(java.util.Collection<Result> results) {
+            return results.stream()
+                    .max(java.util.Comparator.comparingInt((Result r) -> r.missing() + r.duplicated() + r.unexpected()))
+                    .orElseThrow();
+        }
+
         @Override
         public String toString() {
             return foundOnce + "/" + expected + " found exactly once (" + missing + " missing, " + duplicated

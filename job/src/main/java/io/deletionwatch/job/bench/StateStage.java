@@ -150,13 +150,10 @@ final class StateStage {
         }
         String metrics = "/jobs/" + jobId + "/vertices/" + vertex + "/subtasks/metrics";
         long lowest = Long.MIN_VALUE;
+        String metric = null; // listed once the operator has registered it
         while (true) {
-            String metric = null;
-            for (JsonNode m : rest.get(metrics)) {
-                String id = m.path("id").asText();
-                if (id.endsWith(".currentOutputWatermark") && id.replace('_', ' ').contains(EVENT_TIME_OPERATOR)) {
-                    metric = id;
-                }
+            if (metric == null) {
+                metric = watermarkMetric(rest.get(metrics));
             }
             if (metric != null) {
                 JsonNode value = rest.get(metrics + "?get=" + metric + "&agg=min").path(0).path("min");
@@ -171,6 +168,17 @@ final class StateStage {
             }
             Thread.sleep(100);
         }
+    }
+
+    /** The event-time operator's output-watermark metric among a vertex's metrics, or null. */
+    private static String watermarkMetric(JsonNode metrics) {
+        for (JsonNode m : metrics) {
+            String id = m.path("id").asText();
+            if (id.endsWith(".currentOutputWatermark") && id.replace('_', ' ').contains(EVENT_TIME_OPERATOR)) {
+                return id;
+            }
+        }
+        return null;
     }
 
     private static long savepointBytes(JobClient job, Path dir) throws Exception {
