@@ -41,9 +41,9 @@ class PipelineStageITCase {
         assertThat(result.runs()).hasSize(2).allSatisfy(rate -> assertThat(rate).isPositive());
         assertThat(result.recordsPerSecond())
                 .isEqualTo((result.runs().get(0) + result.runs().get(1)) / 2.0, org.assertj.core.data.Offset.offset(1.0));
-        // this JVM's CPU per record: busy, and never more cores than the machine has (at the median rate)
+        // this JVM's CPU per record is measured. No upper bound is checked: these runs last ~0.2 s,
+        // about two of the sampler's 100-ms intervals, and the CPU is interpolated inside them
+        // (the median per-record cost times the median rate, two different runs, gave 2.47 cores of 2 once)
         assertThat(result.cpuSecondsPerRecord()).isPositive();
-        assertThat(result.cpuSecondsPerRecord() * result.recordsPerSecond())
-                .isLessThanOrEqualTo(Runtime.getRuntime().availableProcessors() * 1.1);
     }
 }
