@@ -42,13 +42,14 @@ final class CpuSampler implements AutoCloseable {
     /** The processes' and the machine's CPU totals, in nanoseconds, at an epoch millisecond. */
     record Sample(long epochMillis, long jobNanos, long brokerNanos, long elasticsearchNanos, long machineNanos) {}
 
-    private final ProcessHandle job;
-    private final ProcessHandle broker;
-    private final ProcessHandle elasticsearch;
+    private final long job;
+    private final long[] broker;
+    private final long[] elasticsearch;
     private final List<Sample> samples = new ArrayList<>();
     private final ScheduledExecutorService timer;
 
-    private CpuSampler(ProcessHandle job, ProcessHandle broker, ProcessHandle elasticsearch) {
+    /** @param broker, elasticsearch each server's process and its descendants; empty for none */
+    private CpuSampler(long job, long[] broker, long[] elasticsearch) {
         this.job = job;
         this.broker = broker;
         this.elasticsearch = elasticsearch;
@@ -61,13 +62,13 @@ final class CpuSampler implements AutoCloseable {
 
     /** Samples this JVM and the servers' processes until closed. */
     static CpuSampler start(LocalServers servers) {
-        return start(new CpuSampler(ProcessHandle.current(), process(servers.broker.pid()),
-                process(servers.elasticsearch.pid())));
+        return start(new CpuSampler(ProcessHandle.current().pid(), withDescendants(servers.broker.pid()),
+                withDescendants(servers.elasticsearch.pid())));
     }
 
     /** Samples this JVM alone (and the machine) until closed: before the servers start, their cores are 0. */
     static CpuSampler startThisJvm() {
-        return start(new CpuSampler(ProcessHandle.current(), null, null));
+        return start(new CpuSampler(ProcessHandle.current().pid(), new long[0], new long[0]));
     }
 
     private static CpuSampler start(CpuSampler sampler) {
@@ -76,8 +77,16 @@ final class CpuSampler implements AutoCloseable {
         return sampler;
     }
 
-    private static ProcessHandle process(long pid) {
-        return ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("no process " + pid));
+    /**
+     * The process and its descendants (the node's native controller, if any), listed once: the
+     * servers start theirs before they are ready, and listing every process of the machine at each
+     * sample cost the sampler ~0.03 cores (BENCHMARKS.md).
+     */
+    private static long[] withDescendants(long pid) {
+        ProcessHandle process = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("no process " + pid));
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(process), process.descendants())
+                .mapToLong(ProcessHandle::pid)
+                .toArray();
     }
 
     /** The cores each process used from {@code startMillis} to {@code endMillis} (epoch ms, this JVM's clock). */
@@ -123,9 +132,9 @@ final class CpuSampler implements AutoCloseable {
 
     private void sample() {
         // read before the clock, so that a total is never later than its timestamp
-        long jobNanos = total(job); // the servers are this JVM's children: not theirs
-        long brokerNanos = withDescendants(broker);
-        long elasticsearchNanos = withDescendants(elasticsearch);
+        long jobNanos = cpuNanos(job); // the servers are this JVM's children: not theirs
+        long brokerNanos = cpuNanos(broker);
+        long elasticsearchNanos = cpuNanos(elasticsearch);
         long machineNanos = machineBusyNanos();
         Sample sample = new Sample(System.currentTimeMillis(), jobNanos, brokerNanos, elasticsearchNanos, machineNanos);
         synchronized (samples) {
@@ -133,16 +142,31 @@ final class CpuSampler implements AutoCloseable {
         }
     }
 
-    /** The process's CPU, its children's included (the node's native controller, if any); 0 for none. */
-    private static long withDescendants(ProcessHandle process) {
-        if (process == null) {
-            return 0;
-        }
-        long nanos = total(process);
-        for (ProcessHandle child : (Iterable<ProcessHandle>) process.descendants()::iterator) {
-            nanos += total(child);
+    private static long cpuNanos(long[] pids) {
+        long nanos = 0;
+        for (long pid : pids) {
+            nanos += cpuNanos(pid);
         }
         return nanos;
+    }
+
+    /**
+     * A process's own CPU time: utime + stime of {@code /proc/<pid>/stat}, in USER_HZ ticks (as
+     * {@code ProcessHandle.Info} reads it, without the other files that reads); through {@code
+     * ProcessHandle} where there is no such file; 0 for a process that has gone.
+     */
+    static long cpuNanos(long pid) {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
+            // fields after the command, which is in parentheses and may hold spaces: state is field 3
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
+        } catch (java.io.IOException | RuntimeException e) {
+            return ProcessHandle.of(pid)
+                    .flatMap(p -> p.info().totalCpuDuration())
+                    .map(Duration::toNanos)
+                    .orElse(0L);
+        }
     }
 
     /**
@@ -160,10 +184,6 @@ final class CpuSampler implements AutoCloseable {
         } catch (java.io.IOException | RuntimeException e) {
             return -1;
         }
-    }
-
-    private static long total(ProcessHandle process) {
-        return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
     }
 
     @Override

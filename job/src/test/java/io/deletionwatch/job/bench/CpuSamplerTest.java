@@ -34,4 +34,21 @@ class CpuSamplerTest {
                 .hasMessageContaining("no CPU samples around 950");
         assertThatThrownBy(() -> CpuSampler.between(SAMPLES, 1_100, 1_100)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aProcessCpuTimeIsReadFromProcAsProcessHandleReadsIt() {
+        long pid = ProcessHandle.current().pid();
+        long before = ProcessHandle.current().info().totalCpuDuration().orElseThrow().toNanos();
+        long read = CpuSampler.cpuNanos(pid);
+        long after = ProcessHandle.current().info().totalCpuDuration().orElseThrow().toNanos();
+        // both count 10-ms ticks of utime + stime: equal to the tick, unless a tick falls between
+        assertThat(read).isPositive().isBetween(before, after + 10_000_000L);
+    }
+
+    @Test
+    void aProcessThatHasGoneHasNoCpuTime() throws Exception {
+        Process exited = new ProcessBuilder("true").start();
+        exited.waitFor();
+        assertThat(CpuSampler.cpuNanos(exited.pid())).isZero();
+    }
 }
