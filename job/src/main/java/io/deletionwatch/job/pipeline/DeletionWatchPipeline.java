@@ -110,6 +110,7 @@ public final class DeletionWatchPipeline {
                 findings.map(new FindingPolicy(config.allowlist(), config.enrichment()))
                         .uid("finding-policy")
                         .name("Enrich and allowlist findings");
+        FindingOutputs.sendEachAtOnce(policed);
         DataStream<DeadLetter> deadLetters =
                 events.getSideOutput(DEAD_LETTERS).union(onTime.getSideOutput(LateEvents.LATE));
         return new Outputs(policed, deadLetters);

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.cep.CEP;
 import org.apache.flink.cep.functions.PatternProcessFunction;
 import org.apache.flink.cep.functions.TimedOutPartialMatchHandler;
@@ -103,7 +104,9 @@ public final class MassDeletionRule implements DetectionRule {
                         .inEventTime()
                         .process(new Chunks(), TypeInformation.of(BurstChunk.class))
                         .uid("mass-deletion-cep")
-                        .name("mass-deletion: N deletions within the window (CEP)");
+                        .name("mass-deletion: N deletions within the window (CEP)")
+                        // a chunk is as rare as a finding, and sent on as findings are (FindingOutputs)
+                        .setBufferTimeout(ExecutionOptions.FLUSH_AFTER_EVERY_RECORD);
         return chunks.union(chunks.getSideOutput(PARTIAL))
                 .keyBy(BurstChunk::callerKey)
                 .process(new Bursts(DEFINITION, threshold, window, outOfOrderness))
