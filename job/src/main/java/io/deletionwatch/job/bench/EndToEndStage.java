@@ -15,7 +15,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * From the real Kafka broker to the real Elasticsearch node: the whole log is published first
  * (envelope i to partition i mod 2), then the production job reads it from the earliest offsets,
- * bounded at the latest ones, and is timed by {@link BoundedJob}. The findings data stream exists
+ * bounded at the latest ones, and is timed from its first record parsed ({@link FirstRecordClock}) to
+ * its last task finished ({@link BoundedJob}). The findings data stream exists
  * before the job starts, as a deployment's does after its first finding: creating it (template,
  * backing index, shard start) is a one-time cost that no running deployment pays.
  */
@@ -28,9 +29,15 @@ final class EndToEndStage {
      * @param cores what the job's JVM, the broker and the node kept busy while the job ran
      */
     record Result(double recordsPerSecond, Recall.Result recall, CpuSampler.Cores cores) {
+        /** From the first task running to the last one finished. */
         static Result of(GeneratedLog log, BoundedJob.Timing timing, Recall.Result recall, CpuSampler cpu) {
-            return new Result(log.records() / timing.seconds(), recall,
-                    cpu.between(timing.firstRunningMillis(), timing.lastFinishedMillis()));
+            return of(log, timing.firstRunningMillis(), timing, recall, cpu);
+        }
+
+        /** From {@code startMillis} to the last task finished. */
+        static Result of(GeneratedLog log, long startMillis, BoundedJob.Timing timing, Recall.Result recall, CpuSampler cpu) {
+            return new Result(log.records() / timing.secondsFrom(startMillis), recall,
+                    cpu.between(startMillis, timing.lastFinishedMillis()));
         }
     }
 
@@ -79,12 +86,20 @@ final class EndToEndStage {
                                 servers.kafkaSource(topic, "bench-" + name),
                                 null,
                                 config)
+                        .setDeserializer(FirstRecordClock.around(name, StreamingJob.Input.kafkaParser(config)))
                         .setBounded(OffsetsInitializer.latest())
                         .build());
         ElasticsearchSinkOptions sink =
                 ElasticsearchSinkOptions.builder().hosts(servers.elasticsearch.httpUrl()).dataStream(dataStream).build();
         FindingWatcher.createDataStream(sink, dataStream); // as a deployment's exists after its first finding
-        BoundedJob.Timing timing = BoundedJob.runStreamingJob(cluster, name, input, sink, config, parallelism, timeout);
-        return Result.of(log, timing, FindingWatcher.recallOf(sink, dataStream, log.expected()), cpu);
+        BoundedJob.Timing timing;
+        long firstRecord;
+        try {
+            timing = BoundedJob.runStreamingJob(cluster, name, input, sink, config, parallelism, timeout);
+            firstRecord = FirstRecordClock.firstRecordMillis(name);
+        } finally {
+            FirstRecordClock.forget(name);
+        }
+        return Result.of(log, firstRecord, timing, FindingWatcher.recallOf(sink, dataStream, log.expected()), cpu);
     }
 }

@@ -68,11 +68,15 @@ public final class StreamingJob {
             return new Input(source, "eventhubs-source");
         }
 
-        /** The Kafka source's builder, parsing inside the source. */
+        /** The Kafka source's builder, parsing inside the source ({@link #kafkaParser}). */
         public static KafkaSourceBuilder<ParsedRecord> kafkaSource(
                 KafkaSourceOptions kafka, EventHubsConnectionString connectionString, DetectionConfig config) {
-            return EventHubsSource.builder(
-                    kafka, connectionString, new ActivityLogDeserializer(new ActivityLogParser(config.maxRecordBytes())));
+            return EventHubsSource.builder(kafka, connectionString, kafkaParser(config));
+        }
+
+        /** What the Kafka source parses each record with (the benchmark wraps it in a clock). */
+        public static ActivityLogDeserializer kafkaParser(DetectionConfig config) {
+            return new ActivityLogDeserializer(new ActivityLogParser(config.maxRecordBytes()));
         }
 
         /** @param connectionString read from the environment or a file (the job carries only where) */
