@@ -14,9 +14,9 @@ import org.apache.flink.streaming.api.transformations.PhysicalTransformation;
 /**
  * Findings are rare, so every operator that emits them sends each one at once (flush after every
  * record) rather than under the buffer timeout. A positive timeout gives each network output of
- * each subtask an {@code OutputFlusher} thread that wakes every interval: 19 of the job's 33
- * outputs carry findings only, which at parallelism 2 were 38 threads waking 100 times a second,
- * nearly always with nothing to send (BENCHMARKS.md). The outputs that carry events keep the
+ * each subtask an {@code OutputFlusher} thread that wakes every interval: 17 of the job's 33
+ * network outputs carry findings only, which at parallelism 2 were 34 threads waking 100 times a
+ * second, nearly always with nothing to send (BENCHMARKS.md). The outputs that carry events keep the
  * configured timeout (or {@link StreamingJob#BUFFER_TIMEOUT}), where batching pays.
  */
 final class FindingOutputs {

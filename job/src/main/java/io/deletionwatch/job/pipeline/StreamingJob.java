@@ -34,9 +34,10 @@ public final class StreamingJob {
     public static final Duration BUFFER_TIMEOUT = Duration.ofMillis(10);
 
     /**
-     * Findings are rare: a record between two tasks waits in a network buffer until it is full or
-     * {@code execution.buffer-timeout} passes (Flink's default 100 ms, per hop). Only when the
-     * Flink configuration sets none does {@link #BUFFER_TIMEOUT} apply.
+     * An event between two tasks waits in a network buffer until it is full or {@code
+     * execution.buffer-timeout} passes (Flink's default 100 ms, per hop), and the events that make
+     * a finding are few. Only when the Flink configuration sets none does {@link #BUFFER_TIMEOUT}
+     * apply; findings themselves are sent at once whatever it is ({@link FindingOutputs}).
      *
      * @return whether the fallback was applied
      */
