@@ -48,7 +48,7 @@ final class CpuSampler implements AutoCloseable {
     private final List<Sample> samples = new ArrayList<>();
     private final ScheduledExecutorService timer;
 
-    /** @param broker, elasticsearch each server's process and its descendants; empty for none */
+    /** {@code broker} and {@code elasticsearch}: each server's process and its descendants; empty for none. */
     private CpuSampler(long job, long[] broker, long[] elasticsearch) {
         this.job = job;
         this.broker = broker;
