@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.deletionwatch.job.parsing.ParsedRecord;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.api.common.functions.util.ListCollector;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
@@ -48,7 +49,7 @@ class FirstRecordClockTest {
                 .hasMessage("the run " + RUN + " parsed no record");
 
         List<ParsedRecord> parsed = new ArrayList<>();
-        Collector<ParsedRecord> out = collector(parsed);
+        Collector<ParsedRecord> out = new ListCollector<>(parsed);
         long before = System.currentTimeMillis();
         clock.deserialize(new ConsumerRecord<>("t", 0, 7L, null, new byte[0]), out);
         long after = System.currentTimeMillis();
@@ -65,7 +66,7 @@ class FirstRecordClockTest {
                 org.apache.flink.util.InstantiationUtil.clone(FirstRecordClock.around(RUN, new StubParser()));
         shipped.open(null);
         long before = System.currentTimeMillis();
-        shipped.deserialize(new ConsumerRecord<>("t", 1, 0L, null, new byte[0]), collector(new ArrayList<>()));
+        shipped.deserialize(new ConsumerRecord<>("t", 1, 0L, null, new byte[0]), new ListCollector<>(new ArrayList<>()));
         assertThat(FirstRecordClock.firstRecordMillis(RUN)).isBetween(before, System.currentTimeMillis());
     }
 
@@ -77,17 +78,5 @@ class FirstRecordClockTest {
                 .hasMessage("a run named " + RUN + " has a clock already");
         FirstRecordClock.forget(RUN);
         FirstRecordClock.around(RUN, new StubParser());
-    }
-
-    private static Collector<ParsedRecord> collector(List<ParsedRecord> into) {
-        return new Collector<>() {
-            @Override
-            public void collect(ParsedRecord record) {
-                into.add(record);
-            }
-
-            @Override
-            public void close() {}
-        };
     }
 }
